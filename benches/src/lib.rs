@@ -1,0 +1,1 @@
+//! Benchmarks of the rectifiers crates: see `src/bin/`.

@@ -1,0 +1,3 @@
+//! Shared code of the demos.
+
+pub mod plot;

@@ -1,0 +1,79 @@
+//! Forward and backward kernels of the elementwise functions.
+
+use super::parallel::{chunks_mut, zip_chunks, zip3_chunks};
+use crate::{Float, Rectifier};
+
+#[track_caller]
+fn check_len(what: &str, got: usize, want: usize) {
+    assert_eq!(got, want, "{what} has {got} elements, the input has {want}");
+}
+
+/// `y[i] = f(x[i])`.
+///
+/// # Panics
+/// If `y.len() != x.len()`.
+///
+/// ```
+/// use rectifiers_core::{kernel, Squareplus};
+/// let x = [-1.0_f32, 0.0, 3.0];
+/// let mut y = [0.0_f32; 3];
+/// kernel::forward(&Squareplus::new(0.0)?, &x, &mut y); // b = 0 is ReLU
+/// assert_eq!(y, [0.0, 0.0, 3.0]);
+/// # Ok::<(), rectifiers_core::ParamError>(())
+/// ```
+#[track_caller]
+pub fn forward<R: Rectifier, T: Float>(r: &R, x: &[T], y: &mut [T]) {
+    check_len("the output", y.len(), x.len());
+    zip_chunks(x, y, |x, y| {
+        for (y, &x) in y.iter_mut().zip(x) {
+            *y = r.forward(x);
+        }
+    });
+}
+
+/// `xy[i] = f(xy[i])`, overwriting the input.
+pub fn forward_in_place<R: Rectifier, T: Float>(r: &R, xy: &mut [T]) {
+    chunks_mut(xy, |xy| {
+        for v in xy {
+            *v = r.forward(*v);
+        }
+    });
+}
+
+/// `dx[i] = dy[i] * f'(x[i])`, from the saved input `x` and the upstream gradient `dy`.
+///
+/// # Panics
+/// If the three lengths differ.
+///
+/// ```
+/// use rectifiers_core::{kernel, Relu};
+/// let x = [-1.0_f64, 2.0];
+/// let dy = [5.0, 7.0];
+/// let mut dx = [0.0; 2];
+/// kernel::backward(&Relu, &x, &dy, &mut dx);
+/// assert_eq!(dx, [0.0, 7.0]);
+/// ```
+#[track_caller]
+pub fn backward<R: Rectifier, T: Float>(r: &R, x: &[T], dy: &[T], dx: &mut [T]) {
+    check_len("the upstream gradient", dy.len(), x.len());
+    check_len("the input gradient", dx.len(), x.len());
+    zip3_chunks(x, dy, dx, |x, dy, dx| {
+        for ((dx, &x), &dy) in dx.iter_mut().zip(x).zip(dy) {
+            *dx = dy.mul(r.derivative(x));
+        }
+    });
+}
+
+/// `g[i] = g[i] * f'(x[i])`: the upstream gradient `g` becomes the input gradient in place.
+///
+/// # Panics
+/// If the lengths differ.
+#[track_caller]
+pub fn backward_in_place<R: Rectifier, T: Float>(r: &R, x: &[T], g: &mut [T]) {
+    check_len("the gradient", g.len(), x.len());
+    zip_chunks(x, g, |x, g| {
+        for (g, &x) in g.iter_mut().zip(x) {
+            *g = g.mul(r.derivative(x));
+        }
+    });
+}

@@ -1,0 +1,35 @@
+//! PReLU's scalar form: a leaky ReLU whose slope is learned, one per channel.
+
+use crate::Float;
+
+/// `x` for `x > 0`, else `alpha x` (one rounding). NaN in, NaN out.
+///
+/// The slice kernels [`prelu_forward`](crate::kernel::prelu_forward) and
+/// [`prelu_backward`](crate::kernel::prelu_backward) apply it per channel, PyTorch's layout:
+/// the channel is dimension 1, `alpha` has one element or one per channel (initialised to
+/// 0.25), and `dalpha[c] = sum of x dy where x <= 0`.
+///
+/// ```
+/// use rectifiers_core::prelu::prelu;
+/// assert_eq!(prelu(-2.0_f32, 0.25), -0.5);
+/// assert_eq!(prelu(3.0_f32, 0.25), 3.0);
+/// ```
+#[inline(always)]
+pub fn prelu<T: Float>(x: T, alpha: T) -> T {
+    if x > T::ZERO { x } else { x.mul(alpha) }
+}
+
+/// `d prelu / dx`: 1 for `x > 0`, else `alpha` (the left value at 0); NaN for NaN.
+#[inline(always)]
+pub fn prelu_derivative<T: Float>(x: T, alpha: T) -> T {
+    if x > T::ZERO {
+        T::from_f64(1.0)
+    } else if x <= T::ZERO {
+        alpha
+    } else {
+        x
+    }
+}
+
+/// PyTorch's initial slope, `torch.nn.PReLU(init=0.25)`.
+pub const DEFAULT_INIT: f64 = 0.25;

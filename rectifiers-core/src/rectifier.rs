@@ -1,0 +1,51 @@
+//! The trait every elementwise function of the family implements.
+
+use crate::Float;
+
+/// An elementwise rectifier: its value and derivative, in `f64` and `f32`.
+///
+/// Implementors give four scalar evaluations; every other entry point (the generic
+/// [`forward`](Rectifier::forward) and [`derivative`](Rectifier::derivative), the
+/// [slice kernels](crate::kernel), the framework crates) is built on them, so there is one
+/// formula per function.
+///
+/// - The `f64` forms are the careful ones: at most 2 ULP on the hard points checked against
+///   mpmath (see the crate docs for the table).
+/// - The `f32` forms evaluate in `f64` and round once: at most 2 ULP (measured: 0.5x) over
+///   all 2^32 inputs whose result is a normal number.
+/// - At a kink the derivative takes the left value (as PyTorch and JAX do); the derivative
+///   of a NaN is NaN.
+pub trait Rectifier: Copy + Send + Sync + core::fmt::Debug {
+    /// The function's name, as in the functional APIs (`"squareplus"`).
+    const NAME: &'static str;
+
+    /// The function at `x`, in `f64`.
+    fn forward_f64(&self, x: f64) -> f64;
+    /// The derivative at `x`, in `f64`.
+    fn derivative_f64(&self, x: f64) -> f64;
+    /// The function at `x`, in `f32` (evaluated in `f64`, rounded once).
+    fn forward_f32(&self, x: f32) -> f32;
+    /// The derivative at `x`, in `f32` (evaluated in `f64`, rounded once).
+    fn derivative_f32(&self, x: f32) -> f32;
+
+    /// The function at `x`, for any [`Float`].
+    ///
+    /// ```
+    /// use rectifiers_core::{Rectifier, Squareplus};
+    /// use half::f16;
+    ///
+    /// let sp = Squareplus::default(); // b = 4
+    /// assert_eq!(sp.forward(0.0_f64), 1.0);
+    /// assert_eq!(sp.forward(f16::from_f32(0.0)), f16::ONE);
+    /// ```
+    #[inline(always)]
+    fn forward<T: Float>(&self, x: T) -> T {
+        T::forward(self, x)
+    }
+
+    /// The derivative at `x`, for any [`Float`].
+    #[inline(always)]
+    fn derivative<T: Float>(&self, x: T) -> T {
+        T::derivative(self, x)
+    }
+}

@@ -1,0 +1,58 @@
+//! SiLU (swish): `x sigmoid(x)`.
+
+use crate::{Rectifier, math::sigmoid_pair};
+
+/// The sigmoid linear unit `f(x) = x sigmoid(x)`;
+/// `f'(x) = s (1 + x (1 - s))` with `s = sigmoid(x)`.
+///
+/// Evaluated as `x / (1 + e^-x)` while `e^-x` is finite and as `x e^x` below `x = -700`, so the
+/// far left tail (`f(-100) = -3.7e-42`) is accurate instead of 0 or NaN. `1 - s` is
+/// `sigmoid(-x)`, computed directly, never by subtraction.
+///
+/// ```
+/// use rectifiers_core::{Rectifier, Silu};
+/// // mpmath: -100/(1+exp(100)) = -3.7200759760208359e-42
+/// assert_eq!(Silu.forward(-100.0_f64), -3.720075976020836e-42);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Silu;
+
+impl Rectifier for Silu {
+    const NAME: &'static str = "silu";
+
+    #[inline(always)]
+    fn forward_f64(&self, x: f64) -> f64 {
+        if x > -700.0 {
+            x / (1.0 + (-x).exp())
+        } else if x >= -800.0 {
+            // 1 + e^x == 1 here; e^-x would overflow.
+            x * x.exp()
+        } else if x.is_nan() {
+            x
+        } else {
+            -0.0
+        }
+    }
+    #[inline(always)]
+    fn derivative_f64(&self, x: f64) -> f64 {
+        if x.abs() <= 800.0 {
+            let (s, sm) = sigmoid_pair(x);
+            s * (1.0 + x * sm)
+        } else if x > 800.0 {
+            1.0
+        } else if x < -800.0 {
+            // e^x (1 + x) is a negative number below the smallest subnormal.
+            -0.0
+        } else {
+            x
+        }
+    }
+    #[inline(always)]
+    fn forward_f32(&self, x: f32) -> f32 {
+        self.forward_f64(x as f64) as f32
+    }
+    #[inline(always)]
+    fn derivative_f32(&self, x: f32) -> f32 {
+        self.derivative_f64(x as f64) as f32
+    }
+}

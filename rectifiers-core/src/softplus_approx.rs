@@ -1,0 +1,110 @@
+//! The softplus approximation `x / (1 - e^(-x / ln 2))`.
+
+use crate::{Rectifier, dd, math};
+
+/// `1/ln 2` as a double-double (mpmath, 200 bits).
+const LOG2_E_HI: f64 = core::f64::consts::LOG2_E; // 0x1.71547652b82fep+0
+const LOG2_E_LO: f64 = 2.0355273740931033e-17; // 0x1.777d0ffda0d24p-56
+/// `1 / (12 ln 2)` and `1 / (6 ln 2)`, for the series at 0.
+const C12: f64 = 0.12022458674074694;
+const C6: f64 = 0.2404491734814939;
+/// Below this |x| the series `ln 2 + x/2 + x^2 / (12 ln 2)` (next term `x^4/(720 ln^3 2)`) is
+/// exact to f64 rounding, and it also covers 0 and subnormals, where `x / ln 2` would round.
+const SERIES: f64 = 1e-6;
+
+/// The softplus approximation `f(x) = x / (1 - e^(-x/ln 2))`, with `f(0) = ln 2`.
+///
+/// It agrees with `ln(1 + e^x)` at 0 and at both ends. With `u = x / ln 2`:
+/// `f'(x) = e^u (e^u - 1 - u) / (e^u - 1)^2`, `f'(0) = 1/2`.
+/// Evaluated as `x / -expm1(-u)` (no `1 - e` cancellation), `e^u - 1 - u` by a series where
+/// it cancels, and a two-term series for `|x| < 1e-6`, so it is finite and exact at 0.
+/// The f64 path carries the rounding of `x / ln 2` to first order.
+///
+/// ```
+/// use rectifiers_core::{Rectifier, SoftplusApprox};
+/// assert_eq!(SoftplusApprox.forward(0.0_f64), std::f64::consts::LN_2);
+/// assert_eq!(SoftplusApprox.derivative(0.0_f32), 0.5);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SoftplusApprox;
+
+impl Rectifier for SoftplusApprox {
+    const NAME: &'static str = "softplus_approx";
+
+    #[inline(always)]
+    fn forward_f64(&self, x: f64) -> f64 {
+        if x.abs() < SERIES {
+            return (x * C12 + 0.5) * x + core::f64::consts::LN_2;
+        }
+        if x > 1100.0 || x < -600.0 {
+            // e^(-x/ln 2) is 0 or overflows; covers the infinities (a NaN otherwise).
+            return if x > 0.0 { x } else { 0.0 };
+        }
+        let (q, q_lo) = dd::mul_const(-x, LOG2_E_HI, LOG2_E_LO);
+        let m = q.exp_m1();
+        // expm1(q + q_lo) = expm1(q) + e^q q_lo; below x = -492 expm1 overflows and f is +0.
+        let m = if m.is_finite() {
+            m + (1.0 + m) * q_lo
+        } else {
+            m
+        };
+        x / -m
+    }
+    #[inline(always)]
+    fn derivative_f64(&self, x: f64) -> f64 {
+        if x.abs() < SERIES {
+            return 0.5 + x * C6;
+        }
+        if x > 30.0 || x < -600.0 {
+            return tail(x);
+        }
+        let (u, u_lo) = dd::mul_const(x, LOG2_E_HI, LOG2_E_LO);
+        let e = u.exp();
+        let m = u.exp_m1();
+        let r = math::expm1mx(u);
+        // First-order corrections for u_lo: d/du e^u = e^u, d/du expm1 = e^u, d/du (e^u-1-u) = m.
+        let e = e * (1.0 + u_lo);
+        let r = r + m * u_lo;
+        let m = m + e * u_lo;
+        (e / m) * (r / m)
+    }
+    #[inline(always)]
+    fn forward_f32(&self, x: f32) -> f32 {
+        let x = x as f64;
+        let y = if x.abs() < SERIES {
+            (x * C12 + 0.5) * x + core::f64::consts::LN_2
+        } else if x < -600.0 {
+            0.0
+        } else {
+            x / -(-x * LOG2_E_HI).exp_m1()
+        };
+        y as f32
+    }
+    #[inline(always)]
+    fn derivative_f32(&self, x: f32) -> f32 {
+        let x = x as f64;
+        let y = if x.abs() < SERIES {
+            0.5 + x * C6
+        } else if x > 30.0 || x < -600.0 {
+            tail(x)
+        } else {
+            let u = x * LOG2_E_HI;
+            let m = u.exp_m1();
+            (u.exp() / m) * (math::expm1mx_f32(u) / m)
+        };
+        y as f32
+    }
+}
+
+/// `f'` in the tails: `1 - (u - 1) e^-u` rounds to 1 above `x = 30` (`u = 43`); on the left,
+/// below `x = -600`, `e^u (|u| - 1)` is below every subnormal.
+#[inline(always)]
+fn tail(x: f64) -> f64 {
+    if x > 0.0 {
+        1.0
+    } else if x.is_nan() {
+        x
+    } else {
+        0.0
+    }
+}

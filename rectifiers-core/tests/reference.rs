@@ -1,0 +1,167 @@
+//! Every function and derivative against mpmath at hard and random points.
+//!
+//! Reference: `tests/reference/values.tsv`, written by `tests/reference/generate.py`
+//! (mpmath at 300 bits, correctly rounded to the row's dtype).
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use support::{Func, hex32, hex64, ulps64};
+
+struct Row {
+    func: Func,
+    dtype: String,
+    x_bits: u64,
+    f_bits: u64,
+    df_bits: u64,
+}
+
+fn rows() -> Vec<Row> {
+    let text = include_str!("reference/values.tsv");
+    let mut rows = Vec::new();
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let c: Vec<&str> = line.split('\t').collect();
+        if c[0] == "function" {
+            continue; // a header line
+        }
+        let param = (c[1] != "-").then(|| c[1].parse::<f64>().unwrap());
+        let bits = |s: &str| u64::from_str_radix(s.trim_start_matches("0x"), 16).unwrap();
+        rows.push(Row {
+            func: Func::parse(c[0], param),
+            dtype: c[2].to_string(),
+            x_bits: bits(c[3]),
+            f_bits: bits(c[4]),
+            df_bits: bits(c[5]),
+        });
+    }
+    assert!(rows.len() > 1000, "only {} reference rows", rows.len());
+    rows
+}
+
+/// Within `0.05` of a zero of the derivative, where the f64 derivative is held to an
+/// absolute bound (the crate docs say why).
+fn near_root(func: &Func, x: f64) -> bool {
+    func.derivative_root().is_some_and(|r| (x - r).abs() < 0.05)
+}
+
+/// Checks `got` against the correctly rounded `want`: at most 2 ULP where `want` is a normal
+/// number; within `tiny` absolute where it is subnormal or zero. Returns the ULP distance.
+fn check(got: f64, want: f64, is_normal: bool, ulp_dist: f64, tiny: f64) -> Result<f64, ()> {
+    if is_normal || !want.is_finite() {
+        if ulp_dist <= 2.0 {
+            Ok(ulp_dist)
+        } else {
+            Err(())
+        }
+    } else if (got - want).abs() <= tiny && (got == 0.0 || got.signum() == want.signum()) {
+        Ok(0.0)
+    } else {
+        Err(())
+    }
+}
+
+#[test]
+fn f64_within_2_ulp_of_mpmath() {
+    let mut worst: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for row in rows().iter().filter(|r| r.dtype == "f64") {
+        let x = f64::from_bits(row.x_bits);
+        for (which, got, want) in [
+            ("f", row.func.f64(x), f64::from_bits(row.f_bits)),
+            ("df", row.func.d64(x), f64::from_bits(row.df_bits)),
+        ] {
+            let tiny = f64::MIN_POSITIVE * 2f64.powi(-30);
+            let result = if which == "df" && near_root(&row.func, x) {
+                // Absolute: 2 ULP of the O(1) terms that cancel there.
+                if (got - want).abs() <= 4.5e-16 {
+                    Ok(0.0)
+                } else {
+                    Err(())
+                }
+            } else {
+                check(got, want, want.is_normal(), ulps64(got, want), tiny)
+            };
+            match result {
+                Ok(u) => {
+                    let w = worst.entry(row.func.name()).or_default();
+                    if which == "f" {
+                        w.0 = w.0.max(u)
+                    } else {
+                        w.1 = w.1.max(u)
+                    }
+                }
+                Err(()) => failures.push(format!(
+                    "{} {which}({}) = {}, mpmath {} ({:.1} ULP)",
+                    row.func.name(),
+                    hex64(x),
+                    hex64(got),
+                    hex64(want),
+                    ulps64(got, want)
+                )),
+            }
+        }
+    }
+    println!("max f64 ULP error vs mpmath (f, f'):");
+    for (name, (f, d)) in &worst {
+        println!("  {name:24} {f:.2} {d:.2}");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn f32_within_2_ulp_of_mpmath() {
+    let mut failures = Vec::new();
+    let mut worst: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    for row in rows().iter().filter(|r| r.dtype == "f32") {
+        let x = f32::from_bits(row.x_bits as u32);
+        for (which, got, want) in [
+            ("f", row.func.f32(x), f32::from_bits(row.f_bits as u32)),
+            ("df", row.func.d32(x), f32::from_bits(row.df_bits as u32)),
+        ] {
+            let dist = if got == want || (got.is_nan() && want.is_nan()) {
+                0.0
+            } else if !got.is_finite() || !want.is_finite() {
+                f64::INFINITY
+            } else {
+                (got as f64 - want as f64).abs() / support::ulp32(want)
+            };
+            let tiny = f32::MIN_POSITIVE as f64 * 2f64.powi(-20);
+            match check(got as f64, want as f64, want.is_normal(), dist, tiny) {
+                Ok(u) => {
+                    let w = worst.entry(row.func.name()).or_default();
+                    if which == "f" {
+                        w.0 = w.0.max(u)
+                    } else {
+                        w.1 = w.1.max(u)
+                    }
+                }
+                Err(()) => failures.push(format!(
+                    "{} {which}({}) = {}, mpmath {} ({dist:.1} ULP)",
+                    row.func.name(),
+                    hex32(x),
+                    hex32(got),
+                    hex32(want)
+                )),
+            }
+        }
+    }
+    println!("max f32 ULP distance to the correctly rounded value (f, f'):");
+    for (name, (f, d)) in &worst {
+        println!("  {name:24} {f:.0} {d:.0}");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
