@@ -10,6 +10,8 @@
 //! ```
 
 use std::fmt;
+use std::fs::File;
+use std::io::BufWriter;
 use std::ops::Range;
 use std::path::Path;
 
@@ -57,10 +59,12 @@ pub enum PlotError {
     Font,
     /// A function parameter was rejected (a bug in the panel list).
     Param(ParamError),
-    /// The output directory could not be created.
+    /// The output file or its directory could not be created or written.
     Io(std::io::Error),
-    /// Drawing or encoding the image failed.
+    /// Drawing the figure failed.
     Draw(String),
+    /// Encoding the PNG failed.
+    Png(png::EncodingError),
 }
 
 impl fmt::Display for PlotError {
@@ -68,8 +72,9 @@ impl fmt::Display for PlotError {
         match self {
             Self::Font => write!(f, "the embedded font could not be parsed"),
             Self::Param(e) => write!(f, "{e}"),
-            Self::Io(e) => write!(f, "cannot create the output directory: {e}"),
+            Self::Io(e) => write!(f, "cannot write the output: {e}"),
             Self::Draw(e) => write!(f, "drawing failed: {e}"),
+            Self::Png(e) => write!(f, "PNG encoding failed: {e}"),
         }
     }
 }
@@ -85,6 +90,12 @@ impl From<ParamError> for PlotError {
 impl From<std::io::Error> for PlotError {
     fn from(e: std::io::Error) -> Self {
         Self::Io(e)
+    }
+}
+
+impl From<png::EncodingError> for PlotError {
+    fn from(e: png::EncodingError) -> Self {
+        Self::Png(e)
     }
 }
 
@@ -150,7 +161,8 @@ impl Panel {
         }
     }
 
-    /// The y range covering every finite sample of the panel, padded by 8% each side.
+    /// The y range covering `[0, 1]` and every finite sample of the panel, padded by 8% of
+    /// its span each side.
     pub fn y_range(&self) -> Range<f64> {
         let (lo, hi) = self
             .curves
@@ -212,7 +224,7 @@ pub fn panels() -> Result<Vec<Panel>, ParamError> {
         Panel::of("ReLU", Relu),
         Panel::of("Leaky ReLU (s = 0.1)", LeakyRelu::new(0.1)?),
         Panel::single(
-            "PReLU (alpha = 0.25)",
+            "PReLU (α = 0.25)",
             |x| prelu(x, PRELU_ALPHA),
             |x| prelu_derivative(x, PRELU_ALPHA),
         ),
@@ -225,7 +237,7 @@ pub fn panels() -> Result<Vec<Panel>, ParamError> {
         ),
         Panel::of("Softplus approximation", SoftplusApprox),
         Panel::single("LSE0+ (1-D)", lse0_plus_1d, lse0_plus_1d_gradient),
-        Panel::of("ELU (alpha = 1)", Elu::new(1.0)?),
+        Panel::of("ELU (α = 1)", Elu::new(1.0)?),
         Panel::of("SReLU (a = 1)", SRelu::new(1.0)?),
         Panel::of("Mish", Mish),
         Panel::family(
@@ -252,16 +264,53 @@ fn register_embedded_font() -> Result<(), PlotError> {
     register_font(FONT, FontStyle::Normal, DEJAVU_SANS).map_err(|_| PlotError::Font)
 }
 
+/// An 8-bit RGB image, row by row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RgbImage {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// `3 * width * height` bytes.
+    pub pixels: Vec<u8>,
+}
+
+/// Draws the whole figure into memory.
+pub fn draw() -> Result<RgbImage, PlotError> {
+    register_embedded_font()?;
+    let panels = panels()?;
+    let (width, height) = figure_size(panels.len());
+    let mut pixels = vec![0; 3 * width as usize * height as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area();
+        draw_figure(&root, &panels)?;
+        root.present()?;
+    }
+    Ok(RgbImage {
+        width,
+        height,
+        pixels,
+    })
+}
+
 /// Draws the whole figure as a PNG at `path`, creating its directory if missing.
 pub fn render(path: &Path) -> Result<(), PlotError> {
-    register_embedded_font()?;
+    let image = draw()?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    let panels = panels()?;
-    let root = BitMapBackend::new(path, figure_size(panels.len())).into_drawing_area();
-    draw_figure(&root, &panels)?;
-    root.present()?;
+    write_png(path, &image)
+}
+
+/// Encodes `image` as an 8-bit RGB PNG at `path`.
+pub fn write_png(path: &Path, image: &RgbImage) -> Result<(), PlotError> {
+    let file = BufWriter::new(File::create(path)?);
+    let mut encoder = png::Encoder::new(file, image.width, image.height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&image.pixels)?;
+    writer.finish()?;
     Ok(())
 }
 
@@ -424,35 +473,57 @@ mod tests {
     #[test]
     fn lse0_plus_1d_is_softplus() {
         let sp = Softplus::default();
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-14 * b.abs();
         for x in [-4.0, -1.0, 0.0, 0.5, 4.0] {
-            assert!((lse0_plus_1d(x) - sp.forward_f64(x)).abs() < 1e-15);
-            assert!((lse0_plus_1d_gradient(x) - sp.derivative_f64(x)).abs() < 1e-15);
+            assert!(close(lse0_plus_1d(x), sp.forward_f64(x)), "x = {x}");
+            assert!(
+                close(lse0_plus_1d_gradient(x), sp.derivative_f64(x)),
+                "x = {x}"
+            );
+        }
+    }
+
+    /// Decodes an 8-bit RGB PNG.
+    fn decode(bytes: &[u8]) -> RgbImage {
+        let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+            .read_info()
+            .unwrap();
+        let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+        let frame = reader.next_frame(&mut pixels).unwrap();
+        assert_eq!(frame.color_type, png::ColorType::Rgb);
+        assert_eq!(frame.bit_depth, png::BitDepth::Eight);
+        pixels.truncate(frame.buffer_size());
+        RgbImage {
+            width: frame.width,
+            height: frame.height,
+            pixels,
         }
     }
 
     #[test]
-    fn renders_a_decodable_png() {
-        let path = temp_png("rectifiers.png");
-        render(&path).unwrap();
-        let bytes = std::fs::read(&path).unwrap();
-        assert!(
-            bytes.len() > 50_000,
-            "suspiciously small PNG: {} bytes",
-            bytes.len()
-        );
-
-        let decoder = png::Decoder::new(bytes.as_slice());
-        let mut reader = decoder.read_info().unwrap();
-        let mut buf = vec![0; reader.output_buffer_size()];
-        let frame = reader.next_frame(&mut buf).unwrap();
-        assert_eq!((frame.width, frame.height), figure_size(13));
-        assert_eq!(frame.color_type, png::ColorType::Rgb);
-        // Not a blank canvas: a good share of the pixels is not white.
-        let inked = buf[..frame.buffer_size()]
+    fn the_figure_is_not_blank() {
+        let image = draw().unwrap();
+        assert_eq!((image.width, image.height), figure_size(13));
+        // Curves, grid lines and text: a good share of the pixels is not near-white.
+        let inked = image
+            .pixels
             .chunks(3)
             .filter(|px| px.iter().any(|&c| c < 200))
             .count();
-        assert!(inked > 10_000, "only {inked} dark pixels");
-        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+        assert!(inked > 20_000, "only {inked} inked pixels");
+    }
+
+    #[test]
+    fn renders_a_decodable_png() {
+        let path = temp_png("nested/rectifiers.png");
+        render(&path).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(
+            bytes.len() > 20_000,
+            "suspiciously small PNG: {} bytes",
+            bytes.len()
+        );
+        assert_eq!(decode(&bytes), draw().unwrap());
+        std::fs::remove_dir_all(path.parent().unwrap().parent().unwrap()).unwrap();
     }
 }

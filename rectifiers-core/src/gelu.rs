@@ -3,7 +3,7 @@
 use crate::{Rectifier, dd};
 
 /// `1/sqrt 2` as a double-double (mpmath, 200 bits).
-const FRAC_1_SQRT_2_HI: f64 = 0.7071067811865476; // 0x1.6a09e667f3bcdp-1
+const FRAC_1_SQRT_2_HI: f64 = core::f64::consts::FRAC_1_SQRT_2; // 0x1.6a09e667f3bcdp-1
 const FRAC_1_SQRT_2_LO: f64 = -4.833646656726457e-17; // -0x1.bdd3413b26456p-55
 /// `1/sqrt(2 pi)`.
 const FRAC_1_SQRT_2PI: f64 = 0.3989422804014327;

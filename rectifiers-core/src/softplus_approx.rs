@@ -19,6 +19,8 @@ const SERIES: f64 = 1e-6;
 /// Evaluated as `x / -expm1(-u)` (no `1 - e` cancellation), `e^u - 1 - u` by a series where
 /// it cancels, and a two-term series for `|x| < 1e-6`, so it is finite and exact at 0.
 /// The f64 path carries the rounding of `x / ln 2` to first order.
+/// In the tails: above `x = 30` `f' = 1 - (u - 1) e^-u` rounds to 1; below `x = -600` both `f`
+/// and `f'` are below the smallest subnormal.
 ///
 /// ```
 /// use rectifiers_core::{Rectifier, SoftplusApprox};
@@ -36,9 +38,12 @@ impl Rectifier for SoftplusApprox {
         if x.abs() < SERIES {
             return (x * C12 + 0.5) * x + core::f64::consts::LN_2;
         }
-        if x > 1100.0 || x < -600.0 {
-            // e^(-x/ln 2) is 0 or overflows; covers the infinities (a NaN otherwise).
-            return if x > 0.0 { x } else { 0.0 };
+        // e^(-x/ln 2) is 0 or overflows in the tails; this covers the infinities too.
+        if x > 1100.0 {
+            return x;
+        }
+        if x < -600.0 {
+            return 0.0;
         }
         let (q, q_lo) = dd::mul_const(-x, LOG2_E_HI, LOG2_E_LO);
         let m = q.exp_m1();
@@ -55,8 +60,11 @@ impl Rectifier for SoftplusApprox {
         if x.abs() < SERIES {
             return 0.5 + x * C6;
         }
-        if x > 30.0 || x < -600.0 {
-            return tail(x);
+        if x > 30.0 {
+            return 1.0;
+        }
+        if x < -600.0 {
+            return 0.0;
         }
         let (u, u_lo) = dd::mul_const(x, LOG2_E_HI, LOG2_E_LO);
         let e = u.exp();
@@ -85,26 +93,15 @@ impl Rectifier for SoftplusApprox {
         let x = x as f64;
         let y = if x.abs() < SERIES {
             0.5 + x * C6
-        } else if x > 30.0 || x < -600.0 {
-            tail(x)
+        } else if x > 30.0 {
+            1.0
+        } else if x < -600.0 {
+            0.0
         } else {
             let u = x * LOG2_E_HI;
             let m = u.exp_m1();
             (u.exp() / m) * (math::expm1mx_f32(u) / m)
         };
         y as f32
-    }
-}
-
-/// `f'` in the tails: `1 - (u - 1) e^-u` rounds to 1 above `x = 30` (`u = 43`); on the left,
-/// below `x = -600`, `e^u (|u| - 1)` is below every subnormal.
-#[inline(always)]
-fn tail(x: f64) -> f64 {
-    if x > 0.0 {
-        1.0
-    } else if x.is_nan() {
-        x
-    } else {
-        0.0
     }
 }

@@ -11,7 +11,7 @@ fn rows(len: usize, channels: usize, inner: usize) -> usize {
     assert!(channels > 0, "prelu: alpha must have at least one element");
     if channels > 1 {
         assert!(
-            inner > 0 && len % (channels * inner) == 0,
+            inner > 0 && len.is_multiple_of(channels * inner),
             "prelu: {len} elements do not form [outer, {channels}, {inner}]"
         );
     }
@@ -163,6 +163,8 @@ pub fn prelu_backward<T: Float>(
             let mut acc = Sum::default();
             for ((dx, &x), &dy) in dx.iter_mut().zip(x).zip(dy) {
                 *dx = dy.mul(prelu::prelu_derivative(x, a));
+                // Negated so that a NaN input propagates into dalpha.
+                #[allow(clippy::neg_cmp_op_on_partial_ord)]
                 if !(x > T::ZERO) {
                     acc.add(x.to_f64() * dy.to_f64());
                 }
