@@ -1,12 +1,20 @@
 //! GELU with the exact (erf) form: `x Phi(x)`.
 
-use crate::{Rectifier, dd};
+use crate::{
+    Rectifier, dd,
+    math::{TWO_M600, exp_up},
+};
 
 /// `1/sqrt 2` as a double-double (mpmath, 200 bits).
 const FRAC_1_SQRT_2_HI: f64 = core::f64::consts::FRAC_1_SQRT_2; // 0x1.6a09e667f3bcdp-1
 const FRAC_1_SQRT_2_LO: f64 = -4.833646656726457e-17; // -0x1.bdd3413b26456p-55
 /// `1/sqrt(2 pi)`.
 const FRAC_1_SQRT_2PI: f64 = 0.3989422804014327;
+/// `ln sqrt(2 pi)` as a double-double (mpmath, 200 bits).
+const LN_SQRT_2PI_HI: f64 = 0.9189385332046728; // 0x1.d67f1c864beb5p-1
+const LN_SQRT_2PI_LO: f64 = -3.8782941580672414e-17;
+/// Below this, `Phi(x) = phi(x) S(x) / |x|` with the asymptotic series `S`.
+const TAIL: f64 = -30.0;
 /// `2/sqrt(pi)`.
 const FRAC_2_SQRT_PI: f64 = core::f64::consts::FRAC_2_SQRT_PI;
 
@@ -38,6 +46,28 @@ fn erfc_neg(x: f64) -> f64 {
     e - FRAC_2_SQRT_PI * (-t * t).exp() * t_lo
 }
 
+/// `phi(x) 2^600` for the far left tail, from one `exp` of a double-double argument.
+#[inline(always)]
+fn phi_up(x: f64) -> f64 {
+    let (s, s_lo) = dd::two_prod(x, x);
+    let (a, a_lo) = dd::two_sum(-0.5 * s, -LN_SQRT_2PI_HI);
+    exp_up(a, a_lo - 0.5 * s_lo - LN_SQRT_2PI_LO)
+}
+
+/// `S(x) = sum_n (-1)^n (2n-1)!! / x^(2n)`, the asymptotic series of `|x| Phi(x) / phi(x)`:
+/// for `x <= -30` the ninth term is below 2^-57.
+#[inline(always)]
+fn tail_series(x: f64) -> f64 {
+    let z = 1.0 / (x * x);
+    let mut s = 0.0;
+    for c in [
+        2027025.0, -135135.0, 10395.0, -945.0, 105.0, -15.0, 3.0, -1.0,
+    ] {
+        s = (s + c) * z;
+    }
+    1.0 + s
+}
+
 /// `e^(-x^2 / 2)` with `x^2` split exactly.
 #[inline(always)]
 fn gauss(x: f64) -> f64 {
@@ -57,8 +87,11 @@ impl Rectifier for Gelu {
             } else {
                 0.5 * x * libm::erfc(-x * FRAC_1_SQRT_2_HI)
             }
-        } else if x >= -40.0 {
+        } else if x >= TAIL {
             0.5 * x * erfc_neg(x)
+        } else if x >= -40.0 {
+            // x Phi(x) = -phi(x) S(x): erfc would be subnormal before f is.
+            -(phi_up(x) * tail_series(x)) * TWO_M600
         } else if x.is_nan() {
             x
         } else {
@@ -73,8 +106,11 @@ impl Rectifier for Gelu {
             } else {
                 0.5 * libm::erfc(-x * FRAC_1_SQRT_2_HI) + x * FRAC_1_SQRT_2PI * gauss(x)
             }
-        } else if x >= -40.0 {
+        } else if x >= TAIL {
             0.5 * erfc_neg(x) + x * FRAC_1_SQRT_2PI * gauss(x)
+        } else if x >= -40.0 {
+            // Phi + x phi = phi (x - S / x): no cancellation this far left.
+            (phi_up(x) * (x - tail_series(x) / x)) * TWO_M600
         } else if x.is_nan() {
             x
         } else {

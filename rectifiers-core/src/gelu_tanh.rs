@@ -1,6 +1,9 @@
 //! GELU with the tanh approximation.
 
-use crate::{Rectifier, dd, math::sigmoid_pair};
+use crate::{
+    Rectifier, dd,
+    math::{TWO_M600, exp_up, sigmoid_pair},
+};
 
 // v(x) = 2 sqrt(2/pi) (x + 0.044715 x^3) = x (C1 + C2 x^2); double-double constants from
 // mpmath at 200 bits.
@@ -35,6 +38,10 @@ impl Rectifier for GeluTanh {
     fn forward_f64(&self, x: f64) -> f64 {
         if x.abs() <= 30.0 {
             let (v, v_lo) = v_dd(x);
+            if v < -700.0 {
+                // sigmoid(v) = e^v: scaled so a result near the underflow threshold stays exact.
+                return (x * exp_up(v, v_lo)) * TWO_M600;
+            }
             let (s, sm) = sigmoid_pair(v);
             // sigmoid(v + v_lo) = s (1 + (1 - s) v_lo)
             x * (s * (1.0 + sm * v_lo))
@@ -46,10 +53,13 @@ impl Rectifier for GeluTanh {
     fn derivative_f64(&self, x: f64) -> f64 {
         if x.abs() <= 30.0 {
             let (v, v_lo) = v_dd(x);
+            let dv = C3 * x * x + C1_HI;
+            if v < -700.0 {
+                return (exp_up(v, v_lo) * (1.0 + x * dv)) * TWO_M600;
+            }
             let (s, sm) = sigmoid_pair(v);
             let s_c = s * (1.0 + sm * v_lo);
             let sm_c = sm * (1.0 - s * v_lo);
-            let dv = C3 * x * x + C1_HI;
             s_c * (1.0 + x * sm_c * dv)
         } else {
             tail(x, 1.0)

@@ -47,6 +47,7 @@ mod error;
 mod float;
 mod math;
 mod rectifier;
+mod sum;
 
 pub mod kernel;
 pub mod lse0_plus;

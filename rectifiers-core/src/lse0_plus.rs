@@ -1,6 +1,6 @@
 //! LSE0+: `ln(1 + sum_i e^(x_i))`, the log-sum-exp with an extra zero logit.
 
-use crate::dd;
+use crate::{dd, sum::Sum};
 
 /// The row maximum clamped at 0, the index of the first element reaching it (if it is > 0),
 /// and whether the row holds a NaN.
@@ -31,13 +31,16 @@ fn pieces(row: &[f64]) -> (f64, f64) {
     if m == f64::INFINITY {
         return (m, 0.0);
     }
-    let mut r = if at.is_some() { (-m).exp() } else { 0.0 };
+    let mut r = Sum::default();
+    if at.is_some() {
+        r.add((-m).exp());
+    }
     for (i, &v) in row.iter().enumerate() {
         if Some(i) != at {
-            r += (v - m).exp();
+            r.add((v - m).exp());
         }
     }
-    (m, r)
+    (m, r.value())
 }
 
 /// `ln(1 + sum_i e^(x_i))` over one row, in f64.

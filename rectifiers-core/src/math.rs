@@ -10,6 +10,21 @@ pub(crate) fn sigmoid_pair(v: f64) -> (f64, f64) {
     if v >= 0.0 { (r, s) } else { (s, r) }
 }
 
+/// `600 ln 2` as a double-double (mpmath, 200 bits), and `2^-600`.
+const SHIFT_HI: f64 = 415.88830833596717; // 0x1.9fe3682cd3be4p+8
+const SHIFT_LO: f64 = 1.8355172981578424e-14; // 0x1.4aa84b6b3b125p-46
+/// `2^-600`: multiplying by it is exact unless the product is subnormal.
+pub(crate) const TWO_M600: f64 = f64::from_bits((1023 - 600) << 52);
+
+/// `e^(x + x_lo) * 2^600`: the exponential of a double-double argument, scaled so that it
+/// stays normal down to `x = -1300`. Callers finish with `* TWO_M600`, so a result that is
+/// normal keeps full precision even though `e^x` alone would be subnormal (or 0) there.
+#[inline(always)]
+pub(crate) fn exp_up(x: f64, x_lo: f64) -> f64 {
+    let (s, e) = crate::dd::two_sum(x, SHIFT_HI);
+    s.exp() * (1.0 + (e + SHIFT_LO + x_lo))
+}
+
 /// `1 / n!` for `n < 28`, each the f64 nearest to the ratio of two f64s (exact up to 18!).
 const INV_FACT: [f64; 28] = {
     let mut out = [0.0; 28];

@@ -1,6 +1,9 @@
 //! Mish: `x tanh(softplus(x))`.
 
-use crate::Rectifier;
+use crate::{
+    Rectifier,
+    math::{TWO_M600, exp_up},
+};
 
 /// Mish, `f(x) = x tanh(ln(1 + e^x))`;
 /// `f'(x) = tanh(sp) + x sech^2(sp) sigmoid(x)` with `sp = ln(1 + e^x)`.
@@ -25,10 +28,13 @@ impl Rectifier for Mish {
     fn forward_f64(&self, x: f64) -> f64 {
         if x > 30.0 {
             x
-        } else if x >= -800.0 {
+        } else if x >= -700.0 {
             let e = x.exp();
             let n = e * (e + 2.0);
             x * (n / (n + 2.0))
+        } else if x >= -1300.0 {
+            // tanh(sp) = e (1 + O(e)): f = x e^x, with e^x scaled so it stays normal.
+            (x * exp_up(x, 0.0)) * TWO_M600
         } else if x.is_nan() {
             x
         } else {
@@ -39,7 +45,7 @@ impl Rectifier for Mish {
     fn derivative_f64(&self, x: f64) -> f64 {
         if x > 30.0 {
             1.0
-        } else if x >= -800.0 {
+        } else if x >= -700.0 {
             let e = x.exp();
             let n = e * (e + 2.0);
             let d = n + 2.0;
@@ -48,6 +54,9 @@ impl Rectifier for Mish {
             // x sech^2 sigmoid = x sigma 4 (n + 1) / d^2
             let rest = (x * sig) * (4.0 * (n + 1.0) / d) / d;
             t + rest
+        } else if x >= -1300.0 {
+            // f' = e^x (1 + x) (1 + O(e^x)).
+            (exp_up(x, 0.0) * (1.0 + x)) * TWO_M600
         } else if x.is_nan() {
             x
         } else {

@@ -1,12 +1,16 @@
 //! SiLU (swish): `x sigmoid(x)`.
 
-use crate::{Rectifier, math::sigmoid_pair};
+use crate::{
+    Rectifier,
+    math::{TWO_M600, exp_up, sigmoid_pair},
+};
 
 /// The sigmoid linear unit `f(x) = x sigmoid(x)`;
 /// `f'(x) = s (1 + x (1 - s))` with `s = sigmoid(x)`.
 ///
-/// Evaluated as `x / (1 + e^-x)` while `e^-x` is finite and as `x e^x` below `x = -700`, so the
-/// far left tail (`f(-100) = -3.7e-42`) is accurate instead of 0 or NaN. `1 - s` is
+/// Evaluated as `x / (1 + e^-x)` while `e^-x` is finite and as `x e^x` below `x = -700` (with
+/// `e^x` scaled by `2^600` so results near the underflow threshold keep every bit), so the far
+/// left tail (`f(-100) = -3.7e-42`) is accurate instead of 0 or NaN. `1 - s` is
 /// `sigmoid(-x)`, computed directly, never by subtraction.
 ///
 /// ```
@@ -24,9 +28,9 @@ impl Rectifier for Silu {
     fn forward_f64(&self, x: f64) -> f64 {
         if x > -700.0 {
             x / (1.0 + (-x).exp())
-        } else if x >= -800.0 {
-            // 1 + e^x == 1 here; e^-x would overflow.
-            x * x.exp()
+        } else if x >= -1300.0 {
+            // 1 + e^x == 1 here; e^x is scaled up so a normal result keeps every bit.
+            (x * exp_up(x, 0.0)) * TWO_M600
         } else if x.is_nan() {
             x
         } else {
@@ -35,12 +39,15 @@ impl Rectifier for Silu {
     }
     #[inline(always)]
     fn derivative_f64(&self, x: f64) -> f64 {
-        if x.abs() <= 800.0 {
+        if x.abs() <= 700.0 {
             let (s, sm) = sigmoid_pair(x);
             s * (1.0 + x * sm)
-        } else if x > 800.0 {
+        } else if x > 700.0 {
             1.0
-        } else if x < -800.0 {
+        } else if x >= -1300.0 {
+            // s = e^x, 1 - s = 1: f' = e^x (1 + x), scaled as in the forward.
+            (exp_up(x, 0.0) * (1.0 + x)) * TWO_M600
+        } else if x < -1300.0 {
             // e^x (1 + x) is a negative number below the smallest subnormal.
             -0.0
         } else {

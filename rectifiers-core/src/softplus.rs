@@ -1,6 +1,9 @@
 //! Sharp softplus: `ln(1 + e^(k x)) / k`.
 
-use crate::{ParamError, Rectifier, dd, math::sigmoid_pair};
+use crate::{
+    ParamError, Rectifier, dd,
+    math::{TWO_M600, exp_up, sigmoid_pair},
+};
 
 /// Softplus with sharpness `k > 0` (default 1): `f(x) = ln(1 + e^(k x)) / k`;
 /// `f'(x) = sigmoid(k x)`. As `k` grows it approaches ReLU.
@@ -66,11 +69,14 @@ impl Rectifier for Softplus {
             // log1p(e^-(p + p_lo)) = log1p(e^-p) - sigmoid(-p) p_lo
             let l = e.ln_1p() - e / (1.0 + e) * p_lo;
             x + l / k
-        } else if p >= -800.0 {
+        } else if p >= -700.0 {
             let e = p.exp();
             // log1p(e^(p + p_lo)) = log1p(e^p) + sigmoid(p) p_lo
             let l = e.ln_1p() + e / (1.0 + e) * p_lo;
             l / k
+        } else if p >= -1300.0 {
+            // log1p(e^p) = e^p: scaled so a normal result (small k) keeps every bit.
+            (exp_up(p, p_lo) / k) * TWO_M600
         } else if p.is_nan() {
             p
         } else {
@@ -80,13 +86,15 @@ impl Rectifier for Softplus {
     #[inline(always)]
     fn derivative_f64(&self, x: f64) -> f64 {
         let (p, p_lo) = dd::two_prod(self.k, x);
-        if p.abs() <= 800.0 {
+        if p.abs() <= 700.0 {
             let (s, sm) = sigmoid_pair(p);
             // sigmoid(p + p_lo) = s (1 + (1 - s) p_lo)
             s * (1.0 + sm * p_lo)
-        } else if p > 800.0 {
+        } else if p > 700.0 {
             1.0
-        } else if p < -800.0 {
+        } else if p >= -1300.0 {
+            exp_up(p, p_lo) * TWO_M600
+        } else if p < -1300.0 {
             0.0
         } else {
             p

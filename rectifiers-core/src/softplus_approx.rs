@@ -1,6 +1,9 @@
 //! The softplus approximation `x / (1 - e^(-x / ln 2))`.
 
-use crate::{Rectifier, dd, math};
+use crate::{
+    Rectifier, dd,
+    math::{self, TWO_M600, exp_up},
+};
 
 /// `1/ln 2` as a double-double (mpmath, 200 bits).
 const LOG2_E_HI: f64 = core::f64::consts::LOG2_E; // 0x1.71547652b82fep+0
@@ -45,14 +48,15 @@ impl Rectifier for SoftplusApprox {
         if x < -600.0 {
             return 0.0;
         }
+        if x < -480.0 {
+            // 1 - e^u = 1 for u = x / ln 2 < -692: f = -x e^u, scaled so it stays exact.
+            let (u, u_lo) = dd::mul_const(x, LOG2_E_HI, LOG2_E_LO);
+            return (-x * exp_up(u, u_lo)) * TWO_M600;
+        }
         let (q, q_lo) = dd::mul_const(-x, LOG2_E_HI, LOG2_E_LO);
         let m = q.exp_m1();
-        // expm1(q + q_lo) = expm1(q) + e^q q_lo; below x = -492 expm1 overflows and f is +0.
-        let m = if m.is_finite() {
-            m + (1.0 + m) * q_lo
-        } else {
-            m
-        };
+        // expm1(q + q_lo) = expm1(q) + e^q q_lo (q <= 692 here: no overflow).
+        let m = m + (1.0 + m) * q_lo;
         x / -m
     }
     #[inline(always)]
@@ -67,6 +71,10 @@ impl Rectifier for SoftplusApprox {
             return 0.0;
         }
         let (u, u_lo) = dd::mul_const(x, LOG2_E_HI, LOG2_E_LO);
+        if x < -480.0 {
+            // f' = e^u (-1 - u) to f64 precision here.
+            return (exp_up(u, u_lo) * (-1.0 - u)) * TWO_M600;
+        }
         let e = u.exp();
         let m = u.exp_m1();
         let r = math::expm1mx(u);

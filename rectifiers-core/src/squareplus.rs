@@ -1,6 +1,6 @@
 //! Squareplus: `(x + sqrt(x^2 + b)) / 2`.
 
-use crate::{ParamError, Rectifier, error::non_negative};
+use crate::{ParamError, Rectifier, dd, error::non_negative};
 
 /// Squareplus, `f(x) = (x + sqrt(x^2 + b)) / 2`, `b >= 0` (default 4; `b = 0` is ReLU);
 /// `f'(x) = (1 + x / sqrt(x^2 + b)) / 2`.
@@ -50,9 +50,9 @@ impl Squareplus {
     #[inline(always)]
     fn hypot_f64(&self, x: f64) -> f64 {
         let ax = x.abs();
-        if ax < 1e-150 {
-            // x^2 underflows: with b = 0 the max keeps s = |x|.
-            (x * x + self.b).sqrt().max(ax)
+        if ax < 1e-150 && self.b == 0.0 {
+            // x^2 would underflow.
+            ax
         } else if ax < 1e150 {
             (x * x + self.b).sqrt()
         } else {
@@ -112,7 +112,27 @@ impl Rectifier for Squareplus {
     }
     #[inline(always)]
     fn derivative_f64(&self, x: f64) -> f64 {
-        self.slope(x, self.hypot_f64(x))
+        let ax = x.abs();
+        if !(1e-150..1e150).contains(&ax) || self.b == 0.0 {
+            return self.slope(x, self.hypot_f64(x));
+        }
+        // s = sqrt(x^2 + b) as a double-double, so the few roundings left stay under 2 ULP.
+        let (h, l) = dd::two_prod(x, x);
+        let (h, e) = dd::two_sum(h, self.b);
+        let l = l + e;
+        let s = h.sqrt();
+        let s_lo = ((-s).mul_add(s, h) + l) / (2.0 * s);
+        if x > -0.5 * s {
+            // 1 + x/s does not cancel here.
+            let q = x / s;
+            0.5 + 0.5 * (q - q * (s_lo / s))
+        } else {
+            // b / (2 s (s - x)), the product in double-double, one division.
+            let (d, d_lo) = dd::two_sum(s, -x);
+            let (p, p_lo) = dd::mul_dd((s, s_lo), (d, d_lo + s_lo));
+            let r = self.b / (2.0 * p);
+            r - r * (p_lo / p)
+        }
     }
     #[inline(always)]
     fn forward_f32(&self, x: f32) -> f32 {

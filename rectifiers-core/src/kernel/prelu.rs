@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 
 use super::parallel::{CHUNK, PARALLEL_MIN_LEN};
-use crate::{Float, prelu};
+use crate::{Float, prelu, sum::Sum};
 
 /// Checks the layout and returns the number of `inner`-element rows.
 #[track_caller]
@@ -71,43 +71,6 @@ pub fn prelu_forward<T: Float>(x: &[T], alpha: &[T], inner: usize, y: &mut [T]) 
             .zip(y.par_chunks_mut(step * inner))
             .enumerate()
             .for_each(|(t, (x, y))| run(t * step, x, y));
-    }
-}
-
-/// Neumaier-compensated sum: exact to about 2^-100 relative, so summing 16M products
-/// for `dalpha` loses nothing even in f64.
-#[derive(Clone, Copy, Default)]
-struct Sum {
-    s: f64,
-    c: f64,
-}
-
-impl Sum {
-    #[inline(always)]
-    fn add(&mut self, v: f64) {
-        let t = self.s + v;
-        if !t.is_finite() {
-            // An infinity or NaN: the compensation would turn inf - inf into NaN.
-            self.s = t;
-            return;
-        }
-        if self.s.abs() >= v.abs() {
-            self.c += (self.s - t) + v;
-        } else {
-            self.c += (v - t) + self.s;
-        }
-        self.s = t;
-    }
-    fn merge(mut self, o: Sum) -> Sum {
-        self.add(o.s);
-        self.add(o.c);
-        self
-    }
-    fn value(self) -> f64 {
-        if !self.s.is_finite() {
-            return self.s;
-        }
-        self.s + self.c
     }
 }
 

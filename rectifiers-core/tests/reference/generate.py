@@ -19,8 +19,14 @@ How "correctly rounded" is obtained
   formulas free of catastrophic cancellation (see the per-function comments;
   where cancellation is unavoidable the working precision is raised by the
   number of bits lost), and then evaluated again at PREC_CHECK (400 bits).
+  On top of that `exact_eval` adds log2|x| bits per degree of the exponent's
+  argument for huge |x| (e^(-x^2/2) at x = 1e308 needs the argument to ~2048
+  extra bits) and log2(1/|x|) bits for tiny |x| (where the O(x) term decides
+  ties, e.g. gelu(2^-1074)).
   A row is only written when both evaluations agree to at least AGREE_BITS
-  bits *and* round to the same f32/f64 bit pattern; otherwise both
+  bits, round to the same f32/f64 bit pattern, *and* the value is farther
+  from every rounding boundary (midpoint, overflow and underflow thresholds)
+  than 2^16 times the difference of the two evaluations; otherwise both
   precisions are doubled and the evaluation repeated (Ziv-style).
 * `round_to(value, fmt)` rounds an mpf to the target IEEE binary format with
   round-to-nearest-ties-to-even, including gradual underflow (subnormals)
@@ -31,7 +37,7 @@ How "correctly rounded" is obtained
   evaluated at 1000 bits (values) and mpmath.diff (derivatives) at a set of
   moderate points in `self_test_definitions()`.
 
-Run:  python3 generate.py        (about a minute; prints a summary)
+Run:  python3 generate.py        (about 20 s; prints a summary)
 """
 
 import math
@@ -176,7 +182,7 @@ def round_to(value, fmt, negative_zero=False):
         return sgn * 0.0
     if n.bit_length() + q - 1 > fmt.emax:  # carried into 2^(emax+1): overflow
         return sgn * math.inf
-    assert n.bit_length() <= fmt.p
+    assert n.bit_length() <= fmt.p or n == 1 << fmt.p   # carry into the next binade
     r = math.ldexp(float(n), q)            # exact: n < 2^53, result in f64 range
     return sgn * r
 
@@ -260,12 +266,29 @@ def self_test_round_to():
             (mpmath.exp(-mpf(10) ** 300), F64, 0x0),
             (-mpmath.exp(mpf(10) ** 300), F32, 0xFF800000),
             (mpf(1), F32, 0x3F800000),
+            # rounding carries into the next binade
+            (1 - mpf(2) ** -60, F32, 0x3F800000),
+            (1 - mpf(2) ** -60, F64, 0x3FF0000000000000),
+            (mpf(F32.max_sub) + mpf(2) ** -151 * 3, F32, 0x00800000),
             (mpf("0.1"), F64, 0x3FB999999999999A),
             (mpf("0.1"), F32, 0x3DCCCCCD),
         ]
         for v, fmt, want in cases:
             got = to_bits(round_to(v, fmt), fmt)
             assert got == want, (mpmath.nstr(v, 20), fmt.name, hex(got), hex(want))
+
+        # rounding_is_determined: values on / near / away from a midpoint
+        mid = mpf(2) ** -1075                       # f64: between 0 and min_sub
+        assert not rounding_is_determined(mid, mid, F64)
+        assert rounding_is_determined(mid, mid, F64, exact=True)
+        assert rounding_is_determined(mid * (1 + mpf(2) ** -100 + mpf(2) ** -250), mid * (1 + mpf(2) ** -100), F64)
+        assert not rounding_is_determined(mid * (1 + mpf(2) ** -100), mid * (1 + mpf(2) ** -110), F64)
+        one_mid = 1 + mpf(2) ** -24                 # f32: between 1 and 1 + 2^-23
+        assert not rounding_is_determined(one_mid, one_mid, F32)
+        assert rounding_is_determined(one_mid, one_mid, F64)   # exactly representable in f64
+        assert rounding_is_determined(third * (1 + mpf(2) ** -290), third, F64)
+        ovf = mpf(F64.max) + mpf(2) ** 970          # f64 overflow threshold
+        assert not rounding_is_determined(ovf * (1 + mpf(2) ** -300), ovf, F64)
 
         # Randomised exact checks across normal, subnormal and overflow ranges.
         rng = random.Random(SEED + "/round_to self test")
@@ -449,6 +472,32 @@ EVAL = {
     "leaky_relu": ev_leaky_relu,
 }
 
+# Condition-number allowance.  The functions evaluate exp()/erfc() of an
+# argument that is a polynomial of degree ARG_DEGREE in x (times k for
+# softplus).  An absolute error in that argument becomes a relative error of
+# the result, so for huge |x| (up to 2^1024, i.e. arguments up to ~2^3072 for
+# gelu_tanh) the argument is computed with log2|argument| extra bits.
+ARG_DEGREE = {
+    "gelu": 2, "gelu_tanh": 3, "silu": 1, "softplus": 1, "softplus_approx": 1,
+    "elu": 1, "mish": 1, "squareplus": 0, "leaky_relu": 0,
+}
+
+
+def exact_eval(func, x, p):
+    """EVAL[func](x, p) with the working precision raised by the conditioning allowance."""
+    extra = ARG_DEGREE[func] * int(max(0, mp.mag(x)))
+    # Near 0 the functions are c0 + c1 x + c2 x^2 + ...; when c0 + c1 x is
+    # (close to) a rounding midpoint -- e.g. gelu(2^-1074) =
+    # 2^-1075 (1 + 0.8 * 2^-1074 + ...), a hair above the midpoint between 0 and
+    # the smallest subnormal -- the next term, of relative size ~|x|, decides
+    # the rounding, so keep log2(1/|x|) extra bits.
+    extra += int(max(0, -mp.mag(x))) if x != 0 else 0
+    if func == "softplus":
+        extra += int(max(0, mp.mag(p)))
+    with mp.extraprec(extra + 10):
+        return EVAL[func](x, p)
+
+
 # Functions with f(0) = 0 and f'(0) > 0: f(-0) is reported as -0 (the sign with
 # which f approaches 0 from the left, and what x * (positive) gives in IEEE).
 ODD_AT_ZERO = {"gelu", "gelu_tanh", "silu", "elu", "mish", "leaky_relu"}
@@ -493,7 +542,7 @@ def self_test_definitions():
             with mp.workprec(PREC):
                 f, df = EVAL[func](x, p)
             # the literal forms cancel (1 + tiny) for large |x|: give them room
-            kx = abs(x) * (1 if p is None else max(1, abs(p)))
+            kx = abs(x) * (max(1, abs(p)) if func == "softplus" else 1)
             with mp.workprec(1000 + int(5 * (kx + abs(x) ** 3 / 20))):
                 lit = literal_definition(func, p)
                 f_ref = lit(x)
@@ -511,6 +560,7 @@ def self_test_definitions():
 # ---------------------------------------------------------------------------
 
 def agree(a, b, bits):
+    """a and b (nonzero) agree to at least `bits` bits, or are identical."""
     if a == b:
         return True
     if a == 0 or b == 0:
@@ -519,12 +569,46 @@ def agree(a, b, bits):
         return mp.mag(a - b) <= mp.mag(b) - bits
 
 
-def evaluate_checked(compute, fmt):
+def rounding_is_determined(a, b, fmt, exact=False):
+    """Is round_to(true value) certainly round_to(b)?
+
+    b is the more precise of two evaluations a, b (which already agree to
+    AGREE_BITS bits).  Taking |a - b| as the error estimate, the rounding is
+    settled when the distance from b to the nearest rounding boundary of fmt
+    (a midpoint between adjacent representable numbers; this includes the
+    overflow threshold max + ulp/2 and the underflow threshold min_sub/2)
+    exceeds 2^16 |a - b|.  In particular a value sitting exactly on a midpoint
+    is only accepted if the computation is exact (exact=True); otherwise the
+    caller raises the precision until the value moves off the midpoint.
+    Everything is done in exact integer arithmetic.
+    """
+    if exact:
+        return True
+    if b == 0:
+        return a == 0
+    sign, man, exp, bc = b._mpf_
+    e = exp + bc - 1
+    if e > fmt.emax or e < fmt.qmin - 2:
+        return True          # relatively far (>= 2^-(p+1)) from every boundary
+    q = max(e - fmt.p + 1, fmt.qmin)          # quantum of b's binade
+    k = man << (exp - q) if exp >= q else man >> (q - exp)   # floor(|b| / 2^q)
+    L = min(exp, q - 1)
+    D = abs((man << (exp - L)) - ((2 * k + 1) << (q - 1 - L)))  # |b| - midpoint, units 2^L
+    sa, ma, ea, _ = a._mpf_
+    ia, ib = (-ma if sa else ma), (-man if sign else man)
+    L2 = min(ea, exp, L)
+    diff = abs((ia << (ea - L2)) - (ib << (exp - L2)))         # |a - b|, units 2^L2
+    return (D << (L - L2)) > (diff << 16)
+
+
+def evaluate_checked(compute, fmt, label="", exact=False):
     """Run compute() (-> tuple of mpf, or None) at PREC and PREC_CHECK.
 
     Returns (values at the higher precision, values rounded to fmt) once both
-    precisions round identically and agree to AGREE_BITS bits; doubles both
-    precisions otherwise.
+    precisions round identically, agree to AGREE_BITS bits and are far enough
+    from every rounding boundary (`rounding_is_determined`); doubles both
+    precisions otherwise.  exact=True declares the computation exact (plain
+    products of doubles), where a value on a midpoint is a true tie.
     """
     global ESCALATIONS
     p1, p2 = PREC, PREC_CHECK
@@ -539,19 +623,21 @@ def evaluate_checked(compute, fmt):
         ra = [round_to(v, fmt) for v in a]
         rb = [round_to(v, fmt) for v in b]
         if [to_bits(v, fmt) for v in ra] == [to_bits(v, fmt) for v in rb] and all(
-            agree(va, vb, AGREE_BITS) for va, vb in zip(a, b)
+            agree(va, vb, AGREE_BITS) and rounding_is_determined(va, vb, fmt, exact)
+            for va, vb in zip(a, b)
         ):
             return b, rb
         ESCALATIONS += 1
+        print(f"  note: precision raised to {2 * p1}/{2 * p2} for {label} ({fmt.name})")
         p1, p2 = 2 * p1, 2 * p2
         if p1 > MAX_PREC:
-            raise RuntimeError("precision escalation failed")
+            raise RuntimeError("precision escalation failed: " + label)
 
 
 def quick_rounded(func, param, x, fmt):
     """Single evaluation at PREC, rounded (used by the boundary searches)."""
     with mp.workprec(PREC):
-        r = EVAL[func](mpf(x), None if param is None else mpf(param))
+        r = exact_eval(func, mpf(x), None if param is None else mpf(param))
     if r is None:
         return None
     return tuple(round_to(v, fmt) for v in r)
@@ -886,10 +972,13 @@ def dec(v, negative_zero=False):
 
 VALUES_HEADER = """\
 # Reference values for rectifiers-core activation functions.
-# Generated by generate.py with mpmath {mpver} at mp.prec={prec}; every value is
-# independently re-evaluated at mp.prec={prec2} and only written when both
-# evaluations agree to >= {agree} bits and round to the same bits (otherwise the
-# precision is doubled).  Python {pyver}.  Do not edit by hand; regenerate.
+# Generated by generate.py with mpmath {mpver} at mp.prec={prec} (raised by
+# log2|x| bits per degree of the exp() argument for huge |x| and log2(1/|x|)
+# bits for tiny |x|); every value is independently re-evaluated at
+# mp.prec={prec2} and only written when both evaluations agree to >= {agree}
+# bits, round to the same bits and are clearly off every rounding midpoint
+# (otherwise the precision is doubled).  Python {pyver}.  Do not edit by hand;
+# regenerate with `python3 generate.py`.
 #
 # Columns (tab-separated):
 #   function  one of gelu gelu_tanh silu softplus softplus_approx elu mish
@@ -951,7 +1040,11 @@ def generate_values(path):
             n = 0
             for x, _why in P.items:
                 X = mpf(x)
-                res = evaluate_checked(lambda: EVAL[func](X, p), fmt)
+                # plain products/identities: a result on a midpoint is a true tie
+                exact = (func == "leaky_relu" or (func == "elu" and x > 0)
+                         or (func == "squareplus" and param == 0.0))
+                res = evaluate_checked(lambda: exact_eval(func, X, p), fmt,
+                                       f"{func}({param!r}) at x={x!r}", exact)
                 if res is None:
                     continue                      # undefined (squareplus b=0, x=0)
                 (fv, dfv), (fr, dfr) = res
@@ -988,22 +1081,26 @@ def generate_values(path):
 
 def lse0_plus_exact(xs):
     # T = sum e^(x_i) (positive terms: no cancellation); f = log1p(T) is
-    # accurate even when T is tiny; g_i = e^(x_i)/(1 + T).
-    es = [mp.exp(x) for x in xs]
-    T = mpf(0)
-    for e in es:
-        T += e
-    f = mp.log1p(T)
-    S = 1 + T
-    return (f, *[e / S for e in es])
+    # accurate even when T is tiny; g_i = e^(x_i)/(1 + T).  As for the scalar
+    # functions, log2|x_i| extra bits keep e^(x_i) relatively accurate.
+    extra = max([0] + [int(max(0, mp.mag(x))) for x in xs])
+    with mp.extraprec(extra + 10):
+        es = [mp.exp(x) for x in xs]
+        T = mpf(0)
+        for e in es:
+            T += e
+        f = mp.log1p(T)
+        S = 1 + T
+        return (f, *[e / S for e in es])
 
 
 LSE_HEADER = """\
 # Reference values for LSE0+ (log-sum-exp with an implicit zero entry).
-# Generated by generate.py with mpmath {mpver} at mp.prec={prec}; every value is
-# independently re-evaluated at mp.prec={prec2} and only written when both
-# evaluations agree to >= {agree} bits and round to the same bits.
-# Python {pyver}.  Do not edit by hand; regenerate.
+# Generated by generate.py with mpmath {mpver} at mp.prec={prec} (plus log2 max|x_i|
+# bits); every value is independently re-evaluated at mp.prec={prec2} and only
+# written when both evaluations agree to >= {agree} bits, round to the same bits
+# and are clearly off every rounding midpoint.  Python {pyver}.
+# Do not edit by hand; regenerate with `python3 generate.py`.
 #
 # Definition: f(x) = ln(1 + sum_i e^(x_i)),  g_i = df/dx_i = e^(x_i)/(1 + sum_j e^(x_j)).
 # f(empty) = 0 (+0).
@@ -1069,7 +1166,7 @@ def generate_lse(path):
             for x in xs:
                 assert is_representable(x, fmt)
             X = [mpf(x) for x in xs]
-            vals, rounded = evaluate_checked(lambda: lse0_plus_exact(X), fmt)
+            vals, rounded = evaluate_checked(lambda: lse0_plus_exact(X), fmt, f"lse0_plus {_why}")
             f_r, grads = rounded[0], rounded[1:]
             rows.append("\t".join([
                 fmt.name,

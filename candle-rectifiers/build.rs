@@ -1,0 +1,139 @@
+//! With the `cuda` feature, compiles `kernels/*.cu` to PTX with `nvcc --ptx` into `OUT_DIR`
+//! (`src/cuda.rs` embeds it with `include_str!`). Without the feature it does nothing, so no CUDA
+//! toolkit is needed for CPU builds.
+//!
+//! Environment:
+//! - `CUDA_COMPUTE_CAP`: target architecture, e.g. `90` (H100/H200), `90a`, `8.6`. Unset: asks
+//!   `nvidia-smi`, and without a GPU falls back to 80, as candle-kernels does; PTX for `sm_80`
+//!   is JIT-compiled by the driver on any newer GPU.
+//! - `NVCC`: the nvcc binary; else `$CUDA_HOME/bin/nvcc`, `$CUDA_PATH/bin/nvcc`, then `nvcc` on
+//!   `PATH`.
+//! - `NVCC_CCBIN`: host compiler passed to nvcc as `-ccbin`.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Architecture when neither `CUDA_COMPUTE_CAP` nor `nvidia-smi` gives one (candle-kernels' default).
+const DEFAULT_COMPUTE_CAP: &str = "80";
+
+fn main() {
+    println!("cargo::rerun-if-changed=build.rs");
+    if env::var_os("CARGO_FEATURE_CUDA").is_none() {
+        return;
+    }
+    println!("cargo::rerun-if-changed=kernels");
+    for var in [
+        "CUDA_COMPUTE_CAP",
+        "NVCC",
+        "NVCC_CCBIN",
+        "CUDA_HOME",
+        "CUDA_PATH",
+    ] {
+        println!("cargo::rerun-if-env-changed={var}");
+    }
+
+    let manifest_dir =
+        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let kernels = manifest_dir.join("kernels");
+    let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR"));
+    let nvcc = find_nvcc();
+    let arch = compute_cap();
+
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(&kernels)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", kernels.display()))
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "cu"))
+        .collect();
+    sources.sort();
+    assert!(!sources.is_empty(), "no .cu files in {}", kernels.display());
+
+    for src in &sources {
+        let ptx = out_dir.join(src.with_extension("ptx").file_name().expect("file name"));
+        compile_ptx(&nvcc, &arch, &kernels, src, &ptx);
+    }
+}
+
+/// `nvcc --ptx` one translation unit. No `--use_fast_math`: the kernels rely on the accurate
+/// `expf`/`log1pf`/`erfcf` and IEEE division and square root.
+fn compile_ptx(nvcc: &Path, arch: &str, include: &Path, src: &Path, ptx: &Path) {
+    let mut cmd = Command::new(nvcc);
+    cmd.arg("--ptx")
+        .arg(format!("-arch=sm_{arch}"))
+        .args(["-std=c++17", "-O3", "--expt-relaxed-constexpr"])
+        .arg("-I")
+        .arg(include)
+        .arg(src)
+        .arg("-o")
+        .arg(ptx);
+    if let Some(ccbin) = env::var_os("NVCC_CCBIN") {
+        cmd.arg("-ccbin").arg(ccbin);
+    }
+    let output = cmd.output().unwrap_or_else(|e| {
+        panic!(
+            "candle-rectifiers: could not run `{}` ({e}). The `cuda` feature needs the CUDA \
+             toolkit's nvcc: install it, or set NVCC or CUDA_HOME (without a GPU, see \
+             .ci/cuda-setup.sh for the pip wheels).",
+            nvcc.display()
+        )
+    });
+    if !output.status.success() {
+        panic!(
+            "candle-rectifiers: nvcc failed on {} ({}):\n{}\n{}\ncommand: {cmd:?}",
+            src.display(),
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr),
+        );
+    }
+}
+
+/// `NVCC`, then `$CUDA_HOME/bin/nvcc`, `$CUDA_PATH/bin/nvcc`, then plain `nvcc` (PATH lookup).
+fn find_nvcc() -> PathBuf {
+    if let Some(nvcc) = env::var_os("NVCC") {
+        return PathBuf::from(nvcc);
+    }
+    let exe = if cfg!(windows) { "nvcc.exe" } else { "nvcc" };
+    for var in ["CUDA_HOME", "CUDA_PATH"] {
+        if let Some(root) = env::var_os(var) {
+            let nvcc = Path::new(&root).join("bin").join(exe);
+            if nvcc.is_file() {
+                return nvcc;
+            }
+        }
+    }
+    PathBuf::from(exe)
+}
+
+/// The `sm_` suffix: `CUDA_COMPUTE_CAP` ("90", "90a", "9.0"), else the smallest capability
+/// `nvidia-smi` reports, else [`DEFAULT_COMPUTE_CAP`].
+fn compute_cap() -> String {
+    if let Ok(cap) = env::var("CUDA_COMPUTE_CAP") {
+        let cap: String = cap.trim().chars().filter(|c| *c != '.').collect();
+        let valid = cap.len() >= 2
+            && cap.chars().take(2).all(|c| c.is_ascii_digit())
+            && cap.chars().all(|c| c.is_ascii_alphanumeric());
+        assert!(
+            valid,
+            "candle-rectifiers: CUDA_COMPUTE_CAP={cap:?} is not like 90, 90a or 8.6"
+        );
+        return cap;
+    }
+    let smi = Command::new("nvidia-smi")
+        .args(["--query-gpu=compute_cap", "--format=csv,noheader"])
+        .output();
+    if let Ok(out) = smi
+        && out.status.success()
+        && let Some(cap) = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.trim().replace('.', "").parse::<u32>().ok())
+            .min()
+    {
+        return cap.to_string();
+    }
+    println!(
+        "cargo::warning=candle-rectifiers: no CUDA_COMPUTE_CAP and no nvidia-smi; building PTX \
+         for sm_{DEFAULT_COMPUTE_CAP}"
+    );
+    DEFAULT_COMPUTE_CAP.to_string()
+}

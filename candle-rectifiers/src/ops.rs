@@ -1,0 +1,160 @@
+//! The functional API: one function per activation, `-> Result<Tensor>`, scalar parameters
+//! as `f64` (Candle's convention). Each runs one fused op forward and one fused op backward.
+
+use candle_core::{D, Error, Result, Tensor, shape::Dim};
+use rectifiers_core::{
+    Elu, Gelu, GeluTanh, LeakyRelu, Mish, Relu, SRelu, Silu, Softplus, SoftplusApprox, Squareplus,
+};
+
+use crate::{elementwise::Forward, lse0_plus::Lse0Plus, prelu::PRelu};
+
+/// ReLU, `max(0, x)`; `f'(x) = 1` for `x > 0`, else 0.
+///
+/// ```
+/// use candle_core::{Device, Tensor};
+/// let x = Tensor::new(&[-1.0f32, 2.0], &Device::Cpu)?;
+/// assert_eq!(candle_rectifiers::relu(&x)?.to_vec1::<f32>()?, [0.0, 2.0]);
+/// # Ok::<(), candle_core::Error>(())
+/// ```
+pub fn relu(xs: &Tensor) -> Result<Tensor> {
+    xs.apply_op1(Forward(Relu))
+}
+
+/// Leaky ReLU, `x > 0 ? x : s x` with `s = negative_slope` (any finite value; PyTorch's
+/// default is 0.01).
+///
+/// ```
+/// use candle_core::{Device, Tensor};
+/// let x = Tensor::new(&[-1.0f32, 2.0], &Device::Cpu)?;
+/// assert_eq!(candle_rectifiers::leaky_relu(&x, 0.5)?.to_vec1::<f32>()?, [-0.5, 2.0]);
+/// assert!(candle_rectifiers::leaky_relu(&x, f64::NAN).is_err());
+/// # Ok::<(), candle_core::Error>(())
+/// ```
+pub fn leaky_relu(xs: &Tensor, negative_slope: f64) -> Result<Tensor> {
+    xs.apply_op1(Forward(
+        LeakyRelu::new(negative_slope).map_err(Error::wrap)?,
+    ))
+}
+
+/// PReLU, `x > 0 ? x : alpha[c] x` with the channel `c` on dim 1 (PyTorch's layout); `alpha`
+/// has shape `[1]` or `[C]`. Its backward gives `dx` and `dalpha` in one fused pass.
+///
+/// ```
+/// use candle_core::{Device, Tensor};
+/// let x = Tensor::new(&[[-1.0f32, -1.0]], &Device::Cpu)?; // [N = 1, C = 2]
+/// let alpha = Tensor::new(&[0.25f32, 0.5], &Device::Cpu)?;
+/// assert_eq!(candle_rectifiers::prelu(&x, &alpha)?.to_vec2::<f32>()?, [[-0.25, -0.5]]);
+/// # Ok::<(), candle_core::Error>(())
+/// ```
+pub fn prelu(xs: &Tensor, alpha: &Tensor) -> Result<Tensor> {
+    if alpha.rank() != 1 {
+        candle_core::bail!(
+            "prelu: alpha must have shape [1] or [C], got {:?}",
+            alpha.shape()
+        );
+    }
+    crate::prelu::inner_len(xs.shape(), alpha.elem_count())?;
+    xs.apply_op2(alpha, PRelu)
+}
+
+/// GELU, `x Phi(x)` (the exact, erf form), evaluated as `x/2 erfc(-x/sqrt 2)`.
+pub fn gelu(xs: &Tensor) -> Result<Tensor> {
+    xs.apply_op1(Forward(Gelu))
+}
+
+/// GELU's tanh approximation, `x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))` (candle's
+/// `Tensor::gelu`, PyTorch's `approximate="tanh"`).
+pub fn gelu_tanh(xs: &Tensor) -> Result<Tensor> {
+    xs.apply_op1(Forward(GeluTanh))
+}
+
+/// SiLU (swish), `x sigmoid(x)`.
+pub fn silu(xs: &Tensor) -> Result<Tensor> {
+    xs.apply_op1(Forward(Silu))
+}
+
+/// Sharp softplus, `ln(1 + e^(k x)) / k`, sharpness `k > 0` (PyTorch's `beta`; 1 is the
+/// classic softplus).
+///
+/// ```
+/// use candle_core::{Device, Tensor};
+/// let x = Tensor::new(&[0.0f64], &Device::Cpu)?;
+/// assert_eq!(candle_rectifiers::softplus(&x, 1.0)?.to_vec1::<f64>()?, [std::f64::consts::LN_2]);
+/// let err = candle_rectifiers::softplus(&x, 0.0).unwrap_err();
+/// assert!(err.to_string().contains("k = 0"));
+/// # Ok::<(), candle_core::Error>(())
+/// ```
+pub fn softplus(xs: &Tensor, k: f64) -> Result<Tensor> {
+    xs.apply_op1(Forward(Softplus::new(k).map_err(Error::wrap)?))
+}
+
+/// The softplus approximation `x / (1 - e^(-x / ln 2))`, `ln 2` at 0.
+pub fn softplus_approx(xs: &Tensor) -> Result<Tensor> {
+    xs.apply_op1(Forward(SoftplusApprox))
+}
+
+/// ELU, `x > 0 ? x : alpha (e^x - 1)`, `alpha >= 0`.
+pub fn elu(xs: &Tensor, alpha: f64) -> Result<Tensor> {
+    xs.apply_op1(Forward(Elu::new(alpha).map_err(Error::wrap)?))
+}
+
+/// SReLU, the shifted ReLU `max(-a, x)`, `a >= 0`.
+pub fn srelu(xs: &Tensor, a: f64) -> Result<Tensor> {
+    xs.apply_op1(Forward(SRelu::new(a).map_err(Error::wrap)?))
+}
+
+/// Mish, `x tanh(ln(1 + e^x))`.
+pub fn mish(xs: &Tensor) -> Result<Tensor> {
+    xs.apply_op1(Forward(Mish))
+}
+
+/// Squareplus, `(x + sqrt(x^2 + b)) / 2`, `b >= 0` (4 is the usual choice; 0 is ReLU).
+///
+/// ```
+/// use candle_core::{Device, Tensor};
+/// let x = Tensor::new(&[0.0f32, -1e4], &Device::Cpu)?;
+/// let y = candle_rectifiers::squareplus(&x, 4.0)?.to_vec1::<f32>()?;
+/// assert_eq!(y[0], 1.0);
+/// assert!(y[1] > 0.0); // b / (2 (sqrt(x^2 + b) - x)): no cancellation
+/// assert!(candle_rectifiers::squareplus(&x, -1.0).is_err());
+/// # Ok::<(), candle_core::Error>(())
+/// ```
+pub fn squareplus(xs: &Tensor, b: f64) -> Result<Tensor> {
+    xs.apply_op1(Forward(Squareplus::new(b).map_err(Error::wrap)?))
+}
+
+/// LSE0+ over `dim`, keeping it with size 1: `ln(1 + sum_i e^(x_i))`, the log-sum-exp with an
+/// extra zero logit. Its gradient is the softmax with that zero logit.
+///
+/// ```
+/// use candle_core::{Device, Tensor};
+/// let x = Tensor::new(&[[0.0f32, 0.0], [-1000.0, -1000.0]], &Device::Cpu)?;
+/// let y = candle_rectifiers::lse0_plus_keepdim(&x, 1)?;
+/// assert_eq!(y.dims(), [2, 1]);
+/// assert_eq!(y.to_vec2::<f32>()?, [[3.0f32.ln()], [0.0]]);
+/// # Ok::<(), candle_core::Error>(())
+/// ```
+pub fn lse0_plus_keepdim<I: Dim>(xs: &Tensor, dim: I) -> Result<Tensor> {
+    let dim = dim.to_index(xs.shape(), "lse0_plus")?;
+    let last = xs.rank() - 1;
+    if dim == last {
+        xs.apply_op1(Lse0Plus)
+    } else {
+        // The op reduces the last dim; others are moved there (one copy).
+        xs.transpose(dim, last)?
+            .contiguous()?
+            .apply_op1(Lse0Plus)?
+            .transpose(dim, last)
+    }
+}
+
+/// LSE0+ over `dim`, removing it; see [`lse0_plus_keepdim`].
+pub fn lse0_plus<I: Dim>(xs: &Tensor, dim: I) -> Result<Tensor> {
+    let dim = dim.to_index(xs.shape(), "lse0_plus")?;
+    lse0_plus_keepdim(xs, dim)?.squeeze(dim)
+}
+
+/// LSE0+ over the last dim, keeping it.
+pub(crate) fn lse0_plus_last(xs: &Tensor) -> Result<Tensor> {
+    lse0_plus_keepdim(xs, D::Minus1)
+}
