@@ -614,30 +614,27 @@ __device__ __forceinline__ float mish_grad(float x, const Param<float> &) {
 // param = b >= 0. For x < 0, f = b / (2 (s - x)) and f' = b / (2 s (s - x)), s = sqrt(x^2 + b):
 // no cancellation; halves are taken before sums where a sum would overflow.
 
-template<typename T> struct SqpLim;
-// |x| beyond which x^2 over/underflows: the core's 1e+-150 in double, 1e+-18 in float.
-template<> struct SqpLim<double> { static constexpr double TINY = 1e-150, HUGE_ = 1e150; };
-template<> struct SqpLim<float> { static constexpr float TINY = 1e-18f, HUGE_ = 1e18f; };
+// sqrt(x^2 + b) without overflow of x^2. Double: the core's hypot_f64.
+__device__ __forceinline__ double squareplus_hypot(double x, double b) {
+    const double ax = fabs(x);
+    if (ax < 1e-150 && b == 0.0) return ax; // x^2 would underflow
+    if (ax < 1e150) return sqrt(x * x + b);
+    return ax * sqrt(1.0 + b / ax / ax);
+}
 
-// sqrt(x^2 + b) without overflow of x^2.
-template<typename T>
-__device__ __forceinline__ T squareplus_hypot(T x, T b) {
-    const T ax = abs_(x);
-    if (ax < SqpLim<T>::TINY) {
-        if constexpr (!IsF64<T>::value) {
-            // x^2 is below float's normal range (the core's f32 path squares in double). If
-            // b >= 2^-80, x^2 < 2^-119 does not matter; else scale x by 2^100 and b by 2^200
-            // (exact; even a subnormal x squares to a normal number) and scale back once.
-            if (b >= 0x1p-80f) return sqrtf(b);
-            const float xs = x * 0x1p100f;
-            return fmaxf(sqrtf(xs * xs + (b * 0x1p100f) * 0x1p100f) * 0x1p-100f, ax);
-        }
-        // x^2 underflows: with b = 0 the max keeps s = |x|.
-        return max_(sqrt_(x * x + b), ax);
-    } else if (ax < SqpLim<T>::HUGE_) {
-        return sqrt_(x * x + b);
+// Float: x^2 leaves float's normal range below |x| = 1e-18 and overflows above 1e18 (the
+// core's f32 path squares in double instead).
+__device__ __forceinline__ float squareplus_hypot(float x, float b) {
+    const float ax = fabsf(x);
+    if (ax < 1e-18f) {
+        // If b >= 2^-80, x^2 < 2^-119 does not matter; else scale x by 2^100 and b by 2^200
+        // (exact; even a subnormal x squares to a normal number) and scale back once.
+        if (b >= 0x1p-80f) return sqrtf(b);
+        const float xs = x * 0x1p100f;
+        return fmaxf(sqrtf(xs * xs + (b * 0x1p100f) * 0x1p100f) * 0x1p-100f, ax);
     }
-    return ax * sqrt_(T(1) + b / ax / ax);
+    if (ax < 1e18f) return sqrtf(x * x + b);
+    return ax * sqrtf(1.0f + b / ax / ax);
 }
 
 // (s - x) / 2: halved after the sum so subnormal x stays exact, before it where the sum would
@@ -660,13 +657,44 @@ __device__ __forceinline__ T squareplus_fwd(T x, const Param<T> &p) {
     return (T(0.25) * b) / squareplus_half_gap(x, s);
 }
 
+// f' from x and s = sqrt(x^2 + b) (the core's `slope`).
 template<typename T>
-__device__ __forceinline__ T squareplus_grad(T x, const Param<T> &p) {
-    const T b = p.hi;
-    const T s = squareplus_hypot(x, b);
+__device__ __forceinline__ T squareplus_slope(T x, T s, T b) {
     // x = +inf gives inf/inf; b = 0 and x = 0 give 0/0 (ReLU's left value is 0).
     if (x == T(INFINITY)) return T(1);
     if (s == T(0)) return T(0);
     if (x > T(0) || isnan_(x)) return T(0.5) + T(0.5) * (x / s);
     return (T(0.25) * (b / s)) / squareplus_half_gap(x, s);
+}
+
+// Where x^2 is a normal number: 1e+-150 in double (the core's), 1e+-18 in float.
+template<typename T> struct SqpRange;
+template<> struct SqpRange<double> { static constexpr double LO = 1e-150, HI = 1e150; };
+template<> struct SqpRange<float> { static constexpr float LO = 1e-18f, HI = 1e18f; };
+
+template<typename T>
+__device__ __forceinline__ T squareplus_grad(T x, const Param<T> &p) {
+    const T b = p.hi;
+    const T ax = abs_(x);
+    if (!(ax >= SqpRange<T>::LO && ax < SqpRange<T>::HI) || b == T(0)) {
+        return squareplus_slope(x, squareplus_hypot(x, b), b);
+    }
+    // s = sqrt(x^2 + b) as a double-double (float-float), so the few roundings left stay
+    // under 2 ULP.
+    const Dd<T> x2 = two_prod(x, x);
+    const Dd<T> hb = two_sum(x2.hi, b);
+    const T h = hb.hi;
+    const T l = x2.lo + hb.lo;
+    const T sh = sqrt_(h);
+    const T s_lo = (fma_(-sh, sh, h) + l) / (T(2) * sh);
+    if (x > T(-0.5) * sh) {
+        // 1 + x/s does not cancel here.
+        const T q = x / sh;
+        return T(0.5) + T(0.5) * (q - q * (s_lo / sh));
+    }
+    // b / (2 s (s - x)), the product in double-double, one division.
+    const Dd<T> d = two_sum(sh, -x);
+    const Dd<T> pr = mul_dd(Dd<T>{sh, s_lo}, Dd<T>{d.hi, d.lo + s_lo});
+    const T r = b / (T(2) * pr.hi);
+    return r - r * (pr.lo / pr.hi);
 }

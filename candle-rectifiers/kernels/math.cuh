@@ -157,6 +157,41 @@ __device__ __forceinline__ T expm1mx(T u) {
     }
 }
 
+// Neumaier-compensated sum, as rectifiers-core/src/sum.rs: the error is about one rounding of
+// the result, whatever the count (so float accumulation is enough for f32/f16/bf16 rows).
+template<typename A>
+struct CompSum {
+    A s;
+    A c;
+};
+
+template<typename A>
+__device__ __forceinline__ void comp_add(CompSum<A> &a, A v) {
+    const A t = a.s + v;
+    if (!isfinite_(t)) {
+        // An infinity or NaN: the compensation would turn inf - inf into NaN.
+        a.s = t;
+        return;
+    }
+    if (abs_(a.s) >= abs_(v)) {
+        a.c += (a.s - t) + v;
+    } else {
+        a.c += (v - t) + a.s;
+    }
+    a.s = t;
+}
+
+template<typename A>
+__device__ __forceinline__ void comp_merge(CompSum<A> &a, const CompSum<A> &o) {
+    comp_add(a, o.s);
+    comp_add(a, o.c);
+}
+
+template<typename A>
+__device__ __forceinline__ A comp_value(const CompSum<A> &a) {
+    return isfinite_(a.s) ? a.s + a.c : a.s;
+}
+
 // ---- rectifiers-core/src/math.rs: exp_up ----
 
 // 600 ln 2 as a double-double (mpmath, 200 bits), and 2^-600.

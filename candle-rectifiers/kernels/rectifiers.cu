@@ -165,8 +165,8 @@ __device__ __forceinline__ void prelu_fwd_body(
 
 // dx = dy * (x > 0 ? 1 : alpha[c]) (NaN for NaN x); dalpha_acc[c] += sum of x dy over the
 // elements of channel c where !(x > 0), in double (x dy is exact in double for f32/f16/bf16).
-// Each thread sums a run of same-channel elements in a register and flushes it when the
-// channel changes; flushes go to a per-block shared array (use_shared != 0, dynamic shared
+// Each thread sums a run of same-channel elements in registers (compensated, as the core's
+// Neumaier sum) and flushes it when the channel changes; flushes go to a per-block shared array (use_shared != 0, dynamic shared
 // memory of channels doubles) or straight to global memory, and the shared partials are added
 // to dalpha_acc with one atomicAdd per channel and block. The order of the atomic additions is
 // not deterministic: dalpha may differ between runs in the last bits (not compensated, unlike
@@ -194,7 +194,7 @@ __device__ __forceinline__ void prelu_bwd_body(
     }
     const size_t none = ~(size_t)0;
     size_t cur = none;
-    double run = 0.0;
+    CompSum<double> run = {0.0, 0.0};
     for (size_t i = thread_index(); i < numel; i += grid_stride()) {
         const T xt = x[i];
         const T dyt = dy[i];
@@ -205,14 +205,14 @@ __device__ __forceinline__ void prelu_bwd_body(
         // Negated so that a NaN input propagates into dalpha.
         if (!(xv > 0)) {
             if (c != cur) {
-                if (cur != none) atomicAdd(&acc[cur], run);
+                if (cur != none) atomicAdd(&acc[cur], comp_value(run));
                 cur = c;
-                run = 0.0;
+                run = {0.0, 0.0};
             }
-            run += (double)xv * (double)Io<T>::load(dyt);
+            comp_add(run, (double)xv * (double)Io<T>::load(dyt));
         }
     }
-    if (cur != none) atomicAdd(&acc[cur], run);
+    if (cur != none) atomicAdd(&acc[cur], comp_value(run));
     if (use_shared) {
         __syncthreads();
         for (size_t c = threadIdx.x; c < channels; c += blockDim.x) {
@@ -276,7 +276,9 @@ RECT_PRELU(__nv_bfloat16, bf16)
 // over rows), blockDim.x a multiple of 32, at most 1024. As rectifiers-core/src/lse0_plus.rs:
 // m = max(0, max_i x_i), `at` the first index reaching m if m > 0, and
 // r = e^(-m) + sum over i != at of e^(x_i - m), so that lse0+ = m + log1p(r) and
-// 1 + sum_j e^(x_j) = e^m (1 + r). Accumulated in float for f32/f16/bf16, double for f64.
+// 1 + sum_j e^(x_j) = e^m (1 + r). r is a compensated sum, in float for f32/f16/bf16 and
+// double for f64; the summation order differs from the core's, so results may differ in the
+// last bit.
 
 template<typename A>
 struct RowStats {
@@ -302,6 +304,7 @@ __device__ RowStats<typename Io<T>::C> lse0_plus_row_stats(const T *row, const s
     __shared__ size_t s_ninf[32];
     __shared__ int s_nan[32];
     __shared__ A s_sum[32];
+    __shared__ A s_comp[32];
     const size_t none = ~(size_t)0;
     const unsigned lane = threadIdx.x % 32, warp = threadIdx.x / 32;
     const unsigned warps = blockDim.x / 32;
@@ -343,15 +346,15 @@ __device__ RowStats<typename Io<T>::C> lse0_plus_row_stats(const T *row, const s
     }
     __syncthreads();
 
-    A r = A(0);
+    CompSum<A> part = {A(0), A(0)};
     if (!nan && m != A(INFINITY)) {
+        if (threadIdx.x == 0 && at != none) comp_add(part, exp_(-m));
         for (size_t i = threadIdx.x; i < n; i += blockDim.x) {
-            if (i != at) r += exp_(Io<T>::load(row[i]) - m);
+            if (i != at) comp_add(part, exp_(Io<T>::load(row[i]) - m));
         }
     }
-    // Called by every thread (block-uniform branch above): it synchronises.
-    r = block_sum(r, s_sum);
-    if (at != none) r += exp_(-m);
+    // Called by every thread (the branch above is block-uniform): it synchronises.
+    const A r = block_comp_sum(part, s_sum, s_comp);
 
     RowStats<A> s;
     s.m = m;

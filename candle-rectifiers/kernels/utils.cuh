@@ -9,6 +9,8 @@
 #include <cuda_fp16.h>
 #include <cuda_bf16.h>
 
+#include "math.cuh"
+
 // `info` holds `dims[num_dims]` then `strides[num_dims]`, in elements (candle's layout).
 __device__ __forceinline__ bool is_contiguous(
     const size_t num_dims,
@@ -90,26 +92,26 @@ __device__ __forceinline__ T mul_rounded(T a, T b) {
     return Io<T>::store(Io<T>::load(a) * Io<T>::load(b));
 }
 
-// Block-wide reductions over warps; blockDim.x must be a multiple of 32 (at most 1024).
-// Every thread gets the result. `scratch` needs 32 slots; callers reusing it must
-// `__syncthreads()` first.
+// Block-wide compensated sum (blockDim.x a multiple of 32); every thread gets the same value.
 template<typename A>
-__device__ __forceinline__ A warp_sum(A v) {
-    for (int o = 16; o > 0; o >>= 1) {
-        v += __shfl_xor_sync(0xffffffffu, v, o);
-    }
-    return v;
-}
-
-template<typename A>
-__device__ A block_sum(A v, A *scratch) {
+__device__ A block_comp_sum(CompSum<A> v, A *scratch_s, A *scratch_c) {
     const unsigned lane = threadIdx.x % 32, warp = threadIdx.x / 32;
     const unsigned warps = blockDim.x / 32;
-    v = warp_sum(v);
-    if (lane == 0) scratch[warp] = v;
+    for (int o = 16; o > 0; o >>= 1) {
+        CompSum<A> other;
+        other.s = __shfl_xor_sync(0xffffffffu, v.s, o);
+        other.c = __shfl_xor_sync(0xffffffffu, v.c, o);
+        comp_merge(v, other);
+    }
+    if (lane == 0) {
+        scratch_s[warp] = v.s;
+        scratch_c[warp] = v.c;
+    }
     __syncthreads();
-    A total = lane < warps ? scratch[lane] : A(0);
-    total = warp_sum(total);
+    CompSum<A> total = {scratch_s[0], scratch_c[0]};
+    for (unsigned w = 1; w < warps; w++) {
+        comp_merge(total, CompSum<A>{scratch_s[w], scratch_c[w]});
+    }
     __syncthreads();
-    return total;
+    return comp_value(total);
 }

@@ -8,17 +8,16 @@ use candle_core::{DType, Device, Result, Tensor, Var};
 use candle_rectifiers as cr;
 use common::*;
 use rectifiers_core as core;
-use rectifiers_core::Rectifier;
 
 /// One function: our op, the core function it must match, and a composed candle reference.
-struct Case<R> {
+struct Case<R: cr::Elementwise> {
     name: &'static str,
     core: R,
     op: fn(&Tensor) -> Result<Tensor>,
     composed: fn(&Tensor) -> Result<Tensor>,
 }
 
-fn check<R: Rectifier>(c: &Case<R>, dev: &Device) -> Result<()> {
+fn check<R: cr::Elementwise>(c: &Case<R>, dev: &Device) -> Result<()> {
     for dtype in FLOAT_DTYPES {
         for len in [1, 257, 70_001] {
             let x = tensor(&inputs(len), dtype, dev)?;
@@ -28,14 +27,26 @@ fn check<R: Rectifier>(c: &Case<R>, dev: &Device) -> Result<()> {
             let y = (c.op)(&x)?;
             assert_matches_core(dev, &y, &core_forward(&c.core, &x)?, &format!("{what} fwd"))?;
 
-            // Gradient through Var: d/dx sum(w f(x)) = w f'(x).
+            // The fused backward op: dx = dy f'(x).
             let w = tensor(&moderate(len, 3.0), dtype, dev)?;
+            let want = core_backward(&c.core, &x, &w)?;
+            let dx = x.apply_op2_no_bwd(&w, &cr::Backward(c.core))?;
+            assert_matches_core(dev, &dx, &want, &format!("{what} backward op"))?;
+
+            // The same through Var: d/dx sum(w f(x)) = w f'(x).
             let xv = Var::from_tensor(&x)?;
             let loss = ((c.op)(xv.as_tensor())? * &w)?.sum_all()?;
             let grads = loss.backward()?;
-            let dx = grads.get(&xv).expect("a gradient for x");
-            let want = core_backward(&c.core, &x, &w)?;
-            assert_matches_core(dev, dx, &want, &format!("{what} grad"))?;
+            let dx = grads
+                .get(&xv)
+                .expect("a gradient for x")
+                .to_device(&Device::Cpu)?;
+            let rel = if dev.is_cpu() {
+                0.0
+            } else {
+                device_tolerance(dtype)
+            };
+            assert_close(&dx, &want, rel, min_normal(dtype), &format!("{what} grad"))?;
         }
 
         // Strided: a transposed view, an offset (narrowed) view, a broadcast view.
@@ -63,7 +74,7 @@ fn check<R: Rectifier>(c: &Case<R>, dev: &Device) -> Result<()> {
 
 /// Against the function composed from candle's own ops, where those are accurate (moderate
 /// inputs, f32 and f64): forward and gradient.
-fn check_composed<R: Rectifier>(c: &Case<R>, dev: &Device) -> Result<()> {
+fn check_composed<R: cr::Elementwise>(c: &Case<R>, dev: &Device) -> Result<()> {
     for (dtype, rel) in [(DType::F64, 1e-12), (DType::F32, 2e-5)] {
         let x = tensor(&moderate(1000, 6.0), dtype, dev)?;
         let what = format!("{} {dtype:?} vs composed", c.name);

@@ -59,11 +59,15 @@ pub fn inputs(len: usize) -> Vec<f64> {
     v
 }
 
-/// Inputs without NaN/inf, in [-lim, lim], for comparisons with composed candle ops.
+/// Inputs without NaN/inf, in [-lim, lim] and at least 0.05 away from 0 (where the naive
+/// composed forms cancel), for comparisons with composed candle ops.
 pub fn moderate(len: usize, lim: f64) -> Vec<f64> {
     inputs(len + 17)[17..]
         .iter()
-        .map(|&v| (v / 40.0 * lim).clamp(-lim, lim))
+        .map(|&v| {
+            let v = (v / 40.0 * lim).clamp(-lim, lim);
+            if v < 0.0 { v.min(-0.05) } else { v.max(0.05) }
+        })
         .collect()
 }
 
@@ -166,6 +170,16 @@ pub fn core_backward<R: rectifiers_core::Rectifier>(
         rectifiers_core::kernel::backward_in_place(r, &xs, &mut g);
         Tensor::from_vec(g, shape, &Device::Cpu)
     })
+}
+
+/// The smallest normal value of a float dtype: gradients below it may be flushed by candle's
+/// own accumulation (`0 + dx` in bf16), so `Var` gradients are compared with this floor.
+pub fn min_normal(dtype: DType) -> f64 {
+    match dtype {
+        DType::F64 => f64::MIN_POSITIVE,
+        DType::F16 => 6.103_515_625e-5,
+        _ => f32::MIN_POSITIVE as f64,
+    }
 }
 
 /// Bit-for-bit when the op ran on the CPU (it runs the core's kernels); within the device's
