@@ -14,7 +14,8 @@
 #
 # Environment knobs:
 #   CUDA_VENV         where the venv goes (default /tmp/cuda-venv)
-#   CUDA_COMPUTE_CAP  GPU architecture for nvcc (default 90, the H200 we test on)
+#   CUDA_COMPUTE_CAP  GPU architecture for nvcc (default 90, the H200 we test on; PTX built
+#                     for 90 does not load on older GPUs)
 #   PYTHON            interpreter used to create the venv (default python3)
 #
 # Why each variable:
@@ -25,8 +26,9 @@
 #   CUDA_COMPUTE_CAP  there is no nvidia-smi to ask; candle-kernels and our build.rs read it.
 #   NVCC_CCBIN        host compiler for nvcc (candle-kernels' libmoe.a is compiled host+device);
 #                     only set when the caller has not set it and g++ is found.
-#   LIBRARY_PATH / LD_LIBRARY_PATH  only needed to *link* (the check does not link);
-#                     set to the wheel's lib dir for completeness.
+# Only checking is supported: linking a binary needs `libX.so -> libX.so.13` symlinks in
+# $CUDA_HOME/lib and a stub libcuda.so (there is no driver), and such a binary needs
+# libcuda.so.1 at run time; see the shared FINDINGS.
 
 # When sourced, do not leak `set -e` etc. into the caller's shell: run the work in a function
 # and use explicit error checks.
@@ -78,11 +80,10 @@ _cuda_setup_main() {
         echo "export CUDA_HOME=$home"
         echo "export CUDA_PATH=$home"
         echo "export CUDA_ROOT=$home"
-        echo "export PATH=$home/bin:\$PATH"
+        # Prepend once, so sourcing again does not grow PATH.
+        echo "case \":\$PATH:\" in *\":$home/bin:\"*) ;; *) export PATH=\"$home/bin:\$PATH\" ;; esac"
         echo "export CUDA_COMPUTE_CAP=$cap"
-        echo "export LIBRARY_PATH=$home/lib\${LIBRARY_PATH:+:\$LIBRARY_PATH}"
-        echo "export LD_LIBRARY_PATH=$home/lib\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}"
-        [ -n "$ccbin_line" ] && echo "$ccbin_line"
+        if [ -n "$ccbin_line" ]; then echo "$ccbin_line"; fi
     } > "$envfile"
     echo "cuda-setup: environment written to $envfile" >&2
     echo "$envfile"

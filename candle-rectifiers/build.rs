@@ -14,7 +14,8 @@ use std::env;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Architecture when neither `CUDA_COMPUTE_CAP` nor `nvidia-smi` gives one (candle-kernels' default).
+/// Architecture when neither `CUDA_COMPUTE_CAP` nor `nvidia-smi` gives one (candle-kernels'
+/// default).
 const DEFAULT_COMPUTE_CAP: &str = "80";
 
 fn main() {
@@ -66,12 +67,15 @@ fn main() {
 }
 
 /// `nvcc --ptx` one translation unit. No `--use_fast_math`: the kernels rely on the accurate
-/// `expf`/`log1pf`/`erfcf` and IEEE division and square root.
+/// `expf`/`log1pf`/`erfcf` and IEEE division and square root. `-fmad=false`: like the Rust
+/// core, nothing is contracted into an FMA behind the formulas' back (the double-double steps
+/// use explicit `fma`), so the f64 kernels round as the core does and the host check in
+/// `kernels/host_check` evaluates exactly what runs on the GPU, up to libdevice.
 fn compile_ptx(nvcc: &Path, arch: &str, include: &Path, src: &Path, ptx: &Path) {
     let mut cmd = Command::new(nvcc);
     cmd.arg("--ptx")
         .arg(format!("-arch=sm_{arch}"))
-        .args(["-std=c++17", "-O3"])
+        .args(["-std=c++17", "-O3", "-fmad=false"])
         .arg("-I")
         .arg(include)
         .arg(src)

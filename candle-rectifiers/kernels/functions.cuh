@@ -2,13 +2,16 @@
 // compute types float (f32, f16, bf16) and double (f64).
 //
 // rectifiers-core/src/<op>.rs is the single source of truth: the double versions follow the
-// core's f64 paths line by line (the careful ones, with the double-double corrections). The
-// float versions keep the same stable structure in float arithmetic: every correction that
-// carries the rounding of an exp/erfc argument (k x, x / sqrt 2, x / ln 2, v(x)) is kept, with
-// fmaf for the exact products; thresholds move to where float under/overflows; and the far-left
-// tails that the core's f32 path (evaluated in double) gets for free are rescaled by e^32 so
-// they are rounded once (see RECT_E_M32_F). NaN in, NaN out; the derivative takes the left
-// value at a kink.
+// core's f64 paths line by line (the double-double corrections, and the far-left tails scaled
+// by 2^600 with exp_up). The float versions keep the same stable structure in float arithmetic:
+// every correction that carries the rounding of an exp/erfc argument (k x, x / sqrt 2,
+// x / ln 2, v(x)) is kept, with fmaf for the exact products; thresholds move to where float
+// under/overflows; the far-left tails, which the core's f32 path (evaluated in double) gets for
+// free, are scaled by e^32 so they are rounded once (RECT_E_M32_F); and the derivatives that
+// cross zero use a polynomial about the zero (see "float derivative zeros"). NaN in, NaN out;
+// the derivative takes the left value at a kink.
+//
+// kernels/host_check/ compiles these formulas for the CPU and compares them with the core.
 #pragma once
 
 #include "math.cuh"
@@ -444,7 +447,7 @@ __device__ __forceinline__ float softplus_grad(float x, const Param<float> &prm)
     return p.hi;
 }
 
-// ---------------------------------------------------------------- softplus_approx (softplus_approx.rs)
+// ------------------------------------------------------- softplus_approx (softplus_approx.rs)
 // f = x / -expm1(-x / ln 2), with f(0) = ln 2 via a two-term series near 0; far left
 // (x < -480 in double, -44 in float) f = -x e^u and f' = e^u (-1 - u), u = x / ln 2, with e^u
 // scaled.

@@ -79,7 +79,8 @@ __device__ __forceinline__ void unary_bwd_body(
         }
     } else {
         for (size_t i = thread_index(); i < numel; i += grid_stride()) {
-            const size_t jx = x_cont ? i : get_strided_index(i, num_dims, info_x, info_x + num_dims);
+            const size_t jx =
+                x_cont ? i : get_strided_index(i, num_dims, info_x, info_x + num_dims);
             const size_t jdy =
                 dy_cont ? i : get_strided_index(i, num_dims, info_dy, info_dy + num_dims);
             dx[i] = unary_bwd_one<Op, T>(x[jx], dy[jdy], p);
@@ -166,11 +167,11 @@ __device__ __forceinline__ void prelu_fwd_body(
 // dx = dy * (x > 0 ? 1 : alpha[c]) (NaN for NaN x); dalpha_acc[c] += sum of x dy over the
 // elements of channel c where !(x > 0), in double (x dy is exact in double for f32/f16/bf16).
 // Each thread sums a run of same-channel elements in registers (compensated, as the core's
-// Neumaier sum) and flushes it when the channel changes; flushes go to a per-block shared array (use_shared != 0, dynamic shared
-// memory of channels doubles) or straight to global memory, and the shared partials are added
-// to dalpha_acc with one atomicAdd per channel and block. The order of the atomic additions is
-// not deterministic: dalpha may differ between runs in the last bits (not compensated, unlike
-// the core's Neumaier sum).
+// Neumaier sum) and flushes it when the channel changes. Flushes go to a per-block shared
+// array (use_shared != 0: dynamic shared memory of `channels` doubles) or straight to global
+// memory; the shared partials are then added to dalpha_acc with one atomicAdd per channel and
+// block. The order of the atomic additions is not deterministic, and they are not compensated:
+// dalpha may differ between runs, and from the core, in the last bits.
 extern __shared__ double rect_prelu_shared_acc[];
 
 template<typename T>

@@ -80,8 +80,12 @@ template<> struct Io<__half> {
 template<> struct Io<__nv_bfloat16> {
     typedef float C;
     static __device__ __forceinline__ float load(__nv_bfloat16 v) { return __bfloat162float(v); }
-    static __device__ __forceinline__ __nv_bfloat16 store(float v) { return __float2bfloat16_rn(v); }
-    static __device__ __forceinline__ __nv_bfloat16 from_double(double v) { return __double2bfloat16(v); }
+    static __device__ __forceinline__ __nv_bfloat16 store(float v) {
+        return __float2bfloat16_rn(v);
+    }
+    static __device__ __forceinline__ __nv_bfloat16 from_double(double v) {
+        return __double2bfloat16(v);
+    }
 };
 
 // `a * b` in T, rounded once. For f16/bf16 the product of two 11-bit (8-bit) significands is

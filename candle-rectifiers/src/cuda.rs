@@ -13,6 +13,8 @@
 //! | [`prelu_bwd`] | `prelu_bwd_<dtype>`, then `prelu_dalpha_<dtype>` |
 //! | [`lse0_plus_fwd`] / [`lse0_plus_bwd`] | `lse0_plus_fwd_<dtype>` / `lse0_plus_bwd_<dtype>` |
 //!
+//! [`concat`] packs two results into one buffer with device copies.
+//!
 //! Elementwise ops accept any layout (strided inputs are indexed by the kernel); PReLU and
 //! LSE0+ need contiguous inputs. Outputs are fresh contiguous buffers.
 
@@ -133,10 +135,10 @@ fn contiguous_view<'a, T: Elem>(
     }
 }
 
-/// A device buffer of `len` elements that the next kernel launch writes entirely.
+/// A device buffer of `len` elements that the caller then writes entirely.
 fn alloc_out<T: Elem>(dev: &CudaDevice, len: usize) -> Result<CudaSlice<T>> {
-    // SAFETY: the memory is uninitialised; every caller launches a kernel that writes all `len`
-    // elements before the buffer is returned (or `len` is 0).
+    // SAFETY: the memory is uninitialised; every caller writes all `len` elements (a kernel
+    // launch or device copies) before the buffer is returned, or `len` is 0.
     unsafe { dev.alloc::<T>(len) }
 }
 
@@ -411,6 +413,44 @@ fn prelu_bwd_t<T: Elem>(
         CudaStorage::wrap_cuda_slice(dx, dev.clone()),
         CudaStorage::wrap_cuda_slice(dalpha, dev),
     ))
+}
+
+/// `[a[..a_len], b[..b_len]]` in one new buffer (two device-to-device copies), for ops that
+/// return several results as one packed tensor (PReLU's backward: `[dx..., dalpha...]`).
+/// Both storages must have the same dtype and hold at least `a_len` and `b_len` elements.
+pub(crate) fn concat(
+    a: &CudaStorage,
+    a_len: usize,
+    b: &CudaStorage,
+    b_len: usize,
+) -> Result<CudaStorage> {
+    check_same_dtype("concat", ("a", a.dtype()), ("b", b.dtype()))?;
+    with_elem!("concat", a.dtype(), T => concat_t::<T>(a, a_len, b, b_len))
+}
+
+fn concat_t<T: Elem>(
+    a: &CudaStorage,
+    a_len: usize,
+    b: &CudaStorage,
+    b_len: usize,
+) -> Result<CudaStorage> {
+    let dev = a.device();
+    let (a, b) = (a.as_cuda_slice::<T>()?, b.as_cuda_slice::<T>()?);
+    if a.len() < a_len || b.len() < b_len {
+        bail!(
+            "concat: asked for {a_len} + {b_len} elements of buffers of {} and {}",
+            a.len(),
+            b.len()
+        );
+    }
+    let mut out = alloc_out::<T>(dev, a_len + b_len)?;
+    if a_len > 0 {
+        dev.memcpy_dtod(&a.slice(..a_len), &mut out.slice_mut(..a_len))?;
+    }
+    if b_len > 0 {
+        dev.memcpy_dtod(&b.slice(..b_len), &mut out.slice_mut(a_len..))?;
+    }
+    Ok(CudaStorage::wrap_cuda_slice(out, dev.clone()))
 }
 
 /// `rows * n`, or an error if the view does not match the tensor.

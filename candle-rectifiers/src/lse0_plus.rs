@@ -65,7 +65,8 @@ impl CustomOp1 for Lse0Plus {
     }
 
     fn bwd(&self, x: &Tensor, _y: &Tensor, dy: &Tensor) -> Result<Option<Tensor>> {
-        Ok(Some(x.apply_op2(dy, Lse0PlusBackward)?))
+        // The upstream gradient is often a broadcast view (from `sum`).
+        Ok(Some(x.apply_op2(&crate::ops::device_contiguous(dy)?, Lse0PlusBackward)?))
     }
 }
 

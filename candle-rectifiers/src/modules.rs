@@ -128,7 +128,7 @@ param_module!(
 );
 
 /// Leaky ReLU, `x > 0 ? x : s x`; any finite slope, default 0.01.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct LeakyRelu {
     inner: rectifiers_core::LeakyRelu,
 }
@@ -144,14 +144,6 @@ impl LeakyRelu {
     /// The negative slope.
     pub fn negative_slope(&self) -> f64 {
         self.inner.slope()
-    }
-}
-
-impl Default for LeakyRelu {
-    fn default() -> Self {
-        Self {
-            inner: rectifiers_core::LeakyRelu::default(),
-        }
     }
 }
 

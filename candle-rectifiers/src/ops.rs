@@ -54,7 +54,8 @@ pub fn prelu(xs: &Tensor, alpha: &Tensor) -> Result<Tensor> {
         );
     }
     crate::prelu::inner_len(xs.shape(), alpha.elem_count())?;
-    xs.apply_op2(alpha, PRelu)
+    // The CPU op reads any layout; the CUDA kernels take contiguous buffers.
+    device_contiguous(xs)?.apply_op2(&device_contiguous(alpha)?, PRelu)
 }
 
 /// GELU, `x Phi(x)` (the exact, erf form), evaluated as `x/2 erfc(-x/sqrt 2)`.
@@ -138,7 +139,7 @@ pub fn lse0_plus_keepdim<I: Dim>(xs: &Tensor, dim: I) -> Result<Tensor> {
     let dim = dim.to_index(xs.shape(), "lse0_plus")?;
     let last = xs.rank() - 1;
     if dim == last {
-        xs.apply_op1(Lse0Plus)
+        device_contiguous(xs)?.apply_op1(Lse0Plus)
     } else {
         // The op reduces the last dim; others are moved there (one copy).
         xs.transpose(dim, last)?
@@ -152,6 +153,15 @@ pub fn lse0_plus_keepdim<I: Dim>(xs: &Tensor, dim: I) -> Result<Tensor> {
 pub fn lse0_plus<I: Dim>(xs: &Tensor, dim: I) -> Result<Tensor> {
     let dim = dim.to_index(xs.shape(), "lse0_plus")?;
     lse0_plus_keepdim(xs, dim)?.squeeze(dim)
+}
+
+/// `t` itself on the CPU (the ops read any layout there), contiguous on other devices.
+pub(crate) fn device_contiguous(t: &Tensor) -> Result<Tensor> {
+    if t.device().is_cpu() {
+        Ok(t.clone())
+    } else {
+        t.contiguous()
+    }
 }
 
 /// LSE0+ over the last dim, keeping it.

@@ -13,7 +13,7 @@ mod sealed {
 }
 
 /// A floating-point element type of the kernels. Sealed: implemented for `f32`, `f64`,
-/// [`f16`] and [`bf16`].
+/// [`half::f16`] and [`half::bf16`].
 ///
 /// `f64` uses each function's careful f64 evaluation, `f32` its f32 evaluation; `f16` and
 /// `bf16` are widened to `f32`, evaluated there and rounded once.

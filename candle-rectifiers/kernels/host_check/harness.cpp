@@ -1,13 +1,14 @@
 // Evaluates every elementwise kernel formula (float and double paths) on a sweep of f32 inputs
-// and writes one binary file per (function, parameter) into the directory given as argv[1]:
-// records {f32 x, f32 f, f32 f', f32 pad, f64 f, f64 f'}, the f64 ones at (double)x.
-// src/main.rs compares them with rectifiers-core. See README.md.
+// and streams the results to stdout, per (function, parameter): a u32 name length, the name
+// ("<op>_<param>"), a u64 record count, then records {f32 x, f32 f, f32 f', f32 pad, f64 f,
+// f64 f'} (the f64 ones at (double)x), little-endian. src/main.rs reads them from stdin and
+// compares them with rectifiers-core. See README.md.
 #include "shim.h"
 #include "../math.cuh"
 #include "../functions.cuh"
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
-#include <string>
 #include <vector>
 
 struct Rec {
@@ -15,7 +16,6 @@ struct Rec {
     double y64, g64;
 };
 
-static std::string out_dir;
 static std::vector<float> xs;
 
 template<typename F1, typename G1, typename F2, typename G2>
@@ -27,14 +27,16 @@ static void run(const char *name, double param, F1 f32, G1 g32, F2 f64, G2 g64) 
         const float x = xs[i];
         recs[i] = {x, f32(x, pf), g32(x, pf), 0.0f, f64((double)x, pd), g64((double)x, pd)};
     }
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s_%.17g.bin", out_dir.c_str(), name, param);
-    FILE *fp = fopen(path, "wb");
-    if (!fp || fwrite(recs.data(), sizeof(Rec), recs.size(), fp) != recs.size()) {
-        perror(path);
+    char label[256];
+    const int len = snprintf(label, sizeof label, "%s_%.17g", name, param);
+    const uint32_t name_len = (uint32_t)len;
+    const uint64_t count = recs.size();
+    if (fwrite(&name_len, 4, 1, stdout) != 1 || fwrite(label, 1, name_len, stdout) != name_len ||
+        fwrite(&count, 8, 1, stdout) != 1 ||
+        fwrite(recs.data(), sizeof(Rec), recs.size(), stdout) != recs.size()) {
+        perror("write");
         std::exit(1);
     }
-    fclose(fp);
 }
 
 #define RUN(OP, P)                                                                           \
@@ -43,12 +45,7 @@ static void run(const char *name, double param, F1 f32, G1 g32, F2 f64, G2 g64) 
         [](double x, const Param<double> &p) { return OP##_fwd(x, p); },                     \
         [](double x, const Param<double> &p) { return OP##_grad(x, p); })
 
-int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s OUT_DIR\n", argv[0]);
-        return 2;
-    }
-    out_dir = argv[1];
+int main() {
     // Every 1021st f32 bit pattern (all magnitudes, both signs), a dense sweep of the
     // interesting range, and special values.
     for (uint64_t b = 0; b < (1ull << 32); b += 1021) {
@@ -85,6 +82,6 @@ int main(int argc, char **argv) {
     RUN(squareplus, 1e-3);
     RUN(squareplus, 1e-30);
     RUN(squareplus, 1e6);
-    printf("%zu inputs per function\n", xs.size());
+    fflush(stdout);
     return 0;
 }

@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 
 /// Slices shorter than this run on the calling thread; longer ones are split into
-/// [`CHUNK`]-element pieces on rayon's pool.
+/// 16Ki-element pieces on rayon's pool.
 ///
 /// Measured with `cargo bench -p rectifiers-core --bench threshold` on 2 cores: below about
 /// 32Ki f32 elements of an algebraic function, handing work to a second thread costs more
