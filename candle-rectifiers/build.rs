@@ -40,8 +40,7 @@ fn main() {
     let nvcc = find_nvcc();
     let arch = compute_cap();
 
-    // The top-level .cu and .cuh files only: `kernels/host_check/` (a CPU test of the kernel
-    // math) and its outputs must not trigger PTX rebuilds.
+    // The top-level .cu and .cuh files of kernels/ (nothing else lives there).
     let files: Vec<PathBuf> = std::fs::read_dir(&kernels)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", kernels.display()))
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
@@ -70,7 +69,7 @@ fn main() {
 /// `expf`/`log1pf`/`erfcf` and IEEE division and square root. `-fmad=false`: like the Rust
 /// core, nothing is contracted into an FMA behind the formulas' back (the double-double steps
 /// use explicit `fma`), so the f64 kernels round as the core does and the host check in
-/// `kernels/host_check` evaluates exactly what runs on the GPU, up to libdevice.
+/// `tests/kernel_formulas.rs` evaluates exactly what runs on the GPU, up to libdevice.
 fn compile_ptx(nvcc: &Path, arch: &str, include: &Path, src: &Path, ptx: &Path) {
     let mut cmd = Command::new(nvcc);
     cmd.arg("--ptx")

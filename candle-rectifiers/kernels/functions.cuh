@@ -11,7 +11,7 @@
 // cross zero use a polynomial about the zero (see "float derivative zeros"). NaN in, NaN out;
 // the derivative takes the left value at a kink.
 //
-// kernels/host_check/ compiles these formulas for the CPU and compares them with the core.
+// tests/kernel_formulas.rs compiles these formulas for the CPU and compares them with the core.
 #pragma once
 
 #include "math.cuh"

@@ -1,11 +1,11 @@
 // Evaluates every elementwise kernel formula (float and double paths) on a sweep of f32 inputs
 // and streams the results to stdout, per (function, parameter): a u32 name length, the name
 // ("<op>_<param>"), a u64 record count, then records {f32 x, f32 f, f32 f', f32 pad, f64 f,
-// f64 f'} (the f64 ones at (double)x), little-endian. src/main.rs reads them from stdin and
-// compares them with rectifiers-core. See README.md.
+// f64 f'} (the f64 ones at (double)x), little-endian. `tests/kernel_formulas.rs` compiles this
+// with g++, reads the stream and compares it with rectifiers-core; see its module doc.
 #include "shim.h"
-#include "../math.cuh"
-#include "../functions.cuh"
+#include "../../kernels/math.cuh"
+#include "../../kernels/functions.cuh"
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -17,6 +17,16 @@ struct Rec {
 };
 
 static std::vector<float> xs;
+
+// The 2n + 1 consecutive floats centred on c.
+static void push_around(float c, int n) {
+    float x = c;
+    for (int i = 0; i < n; i++) x = nextafterf(x, -INFINITY);
+    for (int i = 0; i <= 2 * n; i++) {
+        xs.push_back(x);
+        x = nextafterf(x, INFINITY);
+    }
+}
 
 template<typename F1, typename G1, typename F2, typename G2>
 static void run(const char *name, double param, F1 f32, G1 g32, F2 f64, G2 g64) {
@@ -58,6 +68,15 @@ int main() {
     const float special[] = {0.0f, -0.0f, INFINITY, -INFINITY, NAN, 1e-45f, -1e-45f, 3.4e38f,
                              -3.4e38f, 1e-6f, -1e-6f, -7.06f, -0.7518f, -0.7522f, -1.1924f};
     for (float v : special) xs.push_back(v);
+    // The float derivative zeros (functions.cuh, "float derivative zeros"): the 2049 floats
+    // centred on each zero x0, and 129 across each edge of its |x - x0| <= 0.5 polynomial window.
+    const float zeros[] = {GELU_ZERO_X0_HI, GELU_TANH_ZERO_X0_HI, SILU_ZERO_X0_HI,
+                           MISH_ZERO_X0_HI};
+    for (float z : zeros) {
+        push_around(z, 1024);
+        push_around(z - 0.5f, 64);
+        push_around(z + 0.5f, 64);
+    }
 
     RUN(relu, 0.0);
     RUN(leaky_relu, 0.01);
