@@ -107,7 +107,7 @@ pub fn assert_close(got: &Tensor, want: &Tensor, rel: f64, abs: f64, what: &str)
 pub fn device_tolerance(dtype: DType) -> f64 {
     match dtype {
         DType::F64 => 1e-14,
-        DType::F32 => 1e-6,
+        DType::F32 => 2e-6, // the CUDA f32 kernels: up to 10 ULP (tests/kernel_formulas.rs)
         DType::F16 => 1e-3,
         _ => 8e-3,
     }
