@@ -13,7 +13,7 @@ use core::fmt;
 /// assert_eq!(err.param(), "b");
 /// assert_eq!(
 ///     err.to_string(),
-///     "squareplus: invalid parameter b = -1: expected a finite b >= 0"
+///     "squareplus: invalid parameter b = -1.0: expected a finite b >= 0"
 /// );
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -62,9 +62,10 @@ impl ParamError {
 
 impl fmt::Display for ParamError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `{:?}` keeps tiny and huge values short (`-1e-300`, not 300 zeros).
         write!(
             f,
-            "{}: invalid parameter {} = {}: expected {}",
+            "{}: invalid parameter {} = {:?}: expected {}",
             self.function, self.param, self.value, self.allowed
         )
     }

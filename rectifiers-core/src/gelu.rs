@@ -31,8 +31,8 @@ const FRAC_2_SQRT_PI: f64 = core::f64::consts::FRAC_2_SQRT_PI;
 ///
 /// ```
 /// use rectifiers_core::{Gelu, Rectifier};
-/// // mpmath: x*ncdf(x) at x = -10: -7.6198530241605260e-23
-/// assert_eq!(Gelu.forward(-10.0_f64), -7.619853024160526e-23);
+/// // mpmath: x*ncdf(x) at x = -10: -7.6198530241605260e-23; f32 is correctly rounded here.
+/// assert_eq!(Gelu.forward(-10.0_f32), -7.619853024160526e-23_f64 as f32);
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Gelu;

@@ -26,7 +26,7 @@ const C3: f64 = 0.21406444881780073; // 3 * C2, for v'(x) = C1 + C3 x^2
 /// ```
 /// use rectifiers_core::{GeluTanh, Rectifier};
 /// // mpmath: 0.5*x*(1+tanh(sqrt(2/pi)*(x+0.044715*x**3))) at x = 1: 0.84119199060827670
-/// assert_eq!(GeluTanh.forward(1.0_f64), 0.8411919906082767);
+/// assert_eq!(GeluTanh.forward(1.0_f32), 0.8411919906082767_f64 as f32);
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct GeluTanh;

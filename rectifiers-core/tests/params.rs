@@ -18,7 +18,7 @@ fn squareplus_b() {
     assert_eq!(Squareplus::default().b(), 4.0);
     assert_eq!(
         Squareplus::new(-1.0).unwrap_err().to_string(),
-        "squareplus: invalid parameter b = -1: expected a finite b >= 0"
+        "squareplus: invalid parameter b = -1.0: expected a finite b >= 0"
     );
 }
 
@@ -64,6 +64,6 @@ fn error_is_a_std_error() {
     let err: Box<dyn std::error::Error> = Box::new(Softplus::new(0.0).unwrap_err());
     assert_eq!(
         err.to_string(),
-        "softplus: invalid parameter k = 0: expected a finite k > 0"
+        "softplus: invalid parameter k = 0.0: expected a finite k > 0"
     );
 }
