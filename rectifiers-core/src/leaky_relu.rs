@@ -53,6 +53,7 @@ impl Default for LeakyRelu {
 
 impl Rectifier for LeakyRelu {
     const NAME: &'static str = "leaky_relu";
+    const PARALLEL_MIN_LEN: usize = crate::kernel::CHEAP_PARALLEL_MIN_LEN;
 
     #[inline(always)]
     fn forward_f64(&self, x: f64) -> f64 {

@@ -19,6 +19,13 @@ pub trait Rectifier: Copy + Send + Sync + core::fmt::Debug {
     /// The function's name, as in the functional APIs (`"squareplus"`).
     const NAME: &'static str;
 
+    /// Slices at least this long are split across threads by the [kernels](crate::kernel):
+    /// [`PARALLEL_MIN_LEN`](crate::kernel::PARALLEL_MIN_LEN) for functions that cost a
+    /// `sqrt`, a division or an `exp` per element,
+    /// [`CHEAP_PARALLEL_MIN_LEN`](crate::kernel::CHEAP_PARALLEL_MIN_LEN) for the
+    /// compare-and-select ones, which are memory-bound.
+    const PARALLEL_MIN_LEN: usize = crate::kernel::PARALLEL_MIN_LEN;
+
     /// The function at `x`, in `f64`.
     fn forward_f64(&self, x: f64) -> f64;
     /// The derivative at `x`, in `f64`.

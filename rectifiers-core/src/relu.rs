@@ -17,6 +17,7 @@ pub struct Relu;
 
 impl Rectifier for Relu {
     const NAME: &'static str = "relu";
+    const PARALLEL_MIN_LEN: usize = crate::kernel::CHEAP_PARALLEL_MIN_LEN;
 
     #[inline(always)]
     fn forward_f64(&self, x: f64) -> f64 {

@@ -40,6 +40,7 @@ impl Default for SRelu {
 
 impl Rectifier for SRelu {
     const NAME: &'static str = "srelu";
+    const PARALLEL_MIN_LEN: usize = crate::kernel::CHEAP_PARALLEL_MIN_LEN;
 
     #[inline(always)]
     fn forward_f64(&self, x: f64) -> f64 {

@@ -5,7 +5,7 @@ mod support;
 
 use rectifiers_core::{
     Float, Rectifier, bf16, f16,
-    kernel::{self, PARALLEL_MIN_LEN},
+    kernel::{self, CHEAP_PARALLEL_MIN_LEN, PARALLEL_MIN_LEN},
     lse0_plus, prelu,
 };
 use support::{Func, edge_cases_f64};
@@ -59,7 +59,14 @@ fn check_elementwise<R: Rectifier, T: Float>(r: &R, name: &str, len: usize) {
     }
 }
 
-const LENS: [usize; 5] = [0, 1, 37, 4099, PARALLEL_MIN_LEN + 4097];
+const LENS: [usize; 6] = [
+    0,
+    1,
+    37,
+    4099,
+    PARALLEL_MIN_LEN + 4097,
+    CHEAP_PARALLEL_MIN_LEN + 4097,
+];
 
 #[test]
 fn elementwise_kernels_equal_scalar_bit_for_bit() {

@@ -24,7 +24,7 @@ fn check_len(what: &str, got: usize, want: usize) {
 #[track_caller]
 pub fn forward<R: Rectifier, T: Float>(r: &R, x: &[T], y: &mut [T]) {
     check_len("the output", y.len(), x.len());
-    zip_chunks(x, y, |x, y| {
+    zip_chunks(R::PARALLEL_MIN_LEN, x, y, |x, y| {
         for (y, &x) in y.iter_mut().zip(x) {
             *y = r.forward(x);
         }
@@ -33,7 +33,7 @@ pub fn forward<R: Rectifier, T: Float>(r: &R, x: &[T], y: &mut [T]) {
 
 /// `xy[i] = f(xy[i])`, overwriting the input.
 pub fn forward_in_place<R: Rectifier, T: Float>(r: &R, xy: &mut [T]) {
-    chunks_mut(xy, |xy| {
+    chunks_mut(R::PARALLEL_MIN_LEN, xy, |xy| {
         for v in xy {
             *v = r.forward(*v);
         }
@@ -57,7 +57,7 @@ pub fn forward_in_place<R: Rectifier, T: Float>(r: &R, xy: &mut [T]) {
 pub fn backward<R: Rectifier, T: Float>(r: &R, x: &[T], dy: &[T], dx: &mut [T]) {
     check_len("the upstream gradient", dy.len(), x.len());
     check_len("the input gradient", dx.len(), x.len());
-    zip3_chunks(x, dy, dx, |x, dy, dx| {
+    zip3_chunks(R::PARALLEL_MIN_LEN, x, dy, dx, |x, dy, dx| {
         for ((dx, &x), &dy) in dx.iter_mut().zip(x).zip(dy) {
             *dx = dy.mul(r.derivative(x));
         }
@@ -71,7 +71,7 @@ pub fn backward<R: Rectifier, T: Float>(r: &R, x: &[T], dy: &[T], dx: &mut [T]) 
 #[track_caller]
 pub fn backward_in_place<R: Rectifier, T: Float>(r: &R, x: &[T], g: &mut [T]) {
     check_len("the gradient", g.len(), x.len());
-    zip_chunks(x, g, |x, g| {
+    zip_chunks(R::PARALLEL_MIN_LEN, x, g, |x, g| {
         for (g, &x) in g.iter_mut().zip(x) {
             *g = g.mul(r.derivative(x));
         }

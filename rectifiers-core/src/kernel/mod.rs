@@ -1,5 +1,5 @@
-//! Fused CPU slice kernels: one pass over memory, split across threads above
-//! [`PARALLEL_MIN_LEN`] elements.
+//! Fused CPU slice kernels: one pass over memory, split across threads above a measured
+//! length ([`PARALLEL_MIN_LEN`], or [`CHEAP_PARALLEL_MIN_LEN`] for the memory-bound ones).
 //!
 //! Every kernel computes exactly what the scalar functions compute, bit for bit: the
 //! elementwise kernels call [`Rectifier::forward`](crate::Rectifier::forward) and
@@ -16,5 +16,5 @@ mod prelu;
 
 pub use elementwise::{backward, backward_in_place, forward, forward_in_place};
 pub use lse0_plus::{lse0_plus_backward, lse0_plus_forward};
-pub use parallel::PARALLEL_MIN_LEN;
+pub use parallel::{CHEAP_PARALLEL_MIN_LEN, PARALLEL_MIN_LEN};
 pub use prelu::{prelu_backward, prelu_forward};

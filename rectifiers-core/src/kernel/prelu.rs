@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 
-use super::parallel::{CHUNK, PARALLEL_MIN_LEN};
+use super::parallel::{CHEAP_PARALLEL_MIN_LEN, CHUNK};
 use crate::{Float, prelu, sum::Sum};
 
 /// Checks the layout and returns the number of `inner`-element rows.
@@ -54,7 +54,7 @@ pub fn prelu_forward<T: Float>(x: &[T], alpha: &[T], inner: usize, y: &mut [T]) 
             }
         }
     };
-    if x.len() < PARALLEL_MIN_LEN {
+    if x.len() < CHEAP_PARALLEL_MIN_LEN {
         run(0, x, y);
     } else if c == 1 {
         let a = alpha[0];
@@ -136,7 +136,7 @@ pub fn prelu_backward<T: Float>(
         }
         sums
     };
-    let sums = if x.len() < PARALLEL_MIN_LEN || n_rows == 0 {
+    let sums = if x.len() < CHEAP_PARALLEL_MIN_LEN || n_rows == 0 {
         run(0, x, dy, dx)
     } else {
         let step = rows_per_task(inner);
