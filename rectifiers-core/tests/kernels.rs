@@ -151,7 +151,8 @@ fn prelu_kernels_match_the_per_channel_loop() {
         (2, 3, 5),
         (4, 16, 1),
         (3, 7, 4096),
-        (1, 1, 70_000),
+        (1, 1, 300_000),
+        (4, 3, 30_000),
     ] {
         check_prelu::<f32>(outer, c, inner);
         check_prelu::<f64>(outer, c, inner);
