@@ -126,3 +126,75 @@ fn f32_paths_within_2_ulp_on_every_input() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `f16` and `bf16`: all 65,536 inputs of each, every function and derivative, always run.
+/// Computed in f32 and rounded once, so within half an ULP of the f64 value plus the f32
+/// error (2^-13 of an f16 ULP at most): the bound is 0.501.
+#[test]
+fn half_types_within_half_an_ulp_on_every_input() {
+    use rectifiers_core::{Rectifier, bf16, f16};
+
+    fn ulp_of(v: f64, mantissa_bits: i32, min_exp: i32) -> f64 {
+        let e = v.abs().log2().floor().max(min_exp as f64) as i32;
+        2f64.powi(e - mantissa_bits)
+    }
+    println!("| function | f16 f | f16 f' | bf16 f | bf16 f' |");
+    println!("|---|---|---|---|---|");
+    let mut failures = Vec::new();
+    for f in Func::all() {
+        let mut worst = [0.0f64; 4];
+        for bits in 0..=u16::MAX {
+            let (h, b) = (f16::from_bits(bits), bf16::from_bits(bits));
+            let cases = [
+                (
+                    with_func!(&f, |r| r.forward(h).to_f64()),
+                    f.f64(h.to_f64()),
+                    10,
+                    -14,
+                    65504.0,
+                ),
+                (
+                    with_func!(&f, |r| r.derivative(h).to_f64()),
+                    f.d64(h.to_f64()),
+                    10,
+                    -14,
+                    65504.0,
+                ),
+                (
+                    with_func!(&f, |r| r.forward(b).to_f64()),
+                    f.f64(b.to_f64()),
+                    7,
+                    -126,
+                    3.38e38,
+                ),
+                (
+                    with_func!(&f, |r| r.derivative(b).to_f64()),
+                    f.d64(b.to_f64()),
+                    7,
+                    -126,
+                    3.38e38,
+                ),
+            ];
+            for (i, (got, want, m, min_exp, max)) in cases.into_iter().enumerate() {
+                let normal = want.abs() >= 2f64.powi(min_exp) && want.abs() <= max;
+                if want.is_nan() || !normal {
+                    continue;
+                }
+                let u = (got - want).abs() / ulp_of(want, m, min_exp);
+                worst[i] = worst[i].max(u);
+            }
+        }
+        println!(
+            "| {} | {:.3} | {:.3} | {:.3} | {:.3} |",
+            f.name(),
+            worst[0],
+            worst[1],
+            worst[2],
+            worst[3]
+        );
+        if worst.iter().any(|&w| w > 0.501) {
+            failures.push(format!("{}: {worst:?}", f.name()));
+        }
+    }
+    assert!(failures.is_empty(), "over 0.501 ULP: {failures:?}");
+}
