@@ -11,7 +11,7 @@ use crate::Float;
 ///
 /// - The `f64` forms are the careful ones: at most 2 ULP on the hard points checked against
 ///   mpmath (see the crate docs for the table).
-/// - The `f32` forms evaluate in `f64` and round once: at most 2 ULP (measured: 0.5x) over
+/// - The `f32` forms evaluate in `f64` and round once: at most 2 ULP (measured: 0.500) over
 ///   all 2^32 inputs whose result is a normal number.
 /// - At a kink the derivative takes the left value (as PyTorch and JAX do); the derivative
 ///   of a NaN is NaN.
