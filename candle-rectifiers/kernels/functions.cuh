@@ -490,6 +490,25 @@ __device__ __forceinline__ double softplus_approx_grad(double x, const Param<dou
     if (x > 30.0) return 1.0;
     if (x < -600.0) return 0.0;
     const Dd<double> u = mul_const(x, K<double>::LOG2_E_HI, K<double>::LOG2_E_LO);
+    if (fabs(u.hi) < 0.5) {
+        // The Bernoulli series of d/du u / (1 - e^-u), as in the core.
+        const double u2 = u.hi * u.hi;
+        double p = 0.0;
+        p = (p + 1.545491170130012e-13) * u2;
+        p = (p + -5.423488474116132e-12) * u2;
+        p = (p + 1.873555114295855e-10) * u2;
+        p = (p + -6.3410281664249915e-09) * u2;
+        p = (p + 2.08767569878681e-07) * u2;
+        p = (p + -6.613756613756614e-06) * u2;
+        p = (p + 0.0001984126984126984) * u2;
+        p = (p + -0.005555555555555556) * u2;
+        return 0.5 + (u.hi * (p + 1.0 / 6.0) + u.lo / 6.0);
+    }
+    if (u.hi > 2.0) {
+        // 1 - ((u - 1) + u/m)/m, m = e^u - 1: the correction is small.
+        const double m = expm1(u.hi);
+        return 1.0 - ((u.hi - 1.0) + u.hi / m) / m;
+    }
     // f' = e^u (-1 - u) to f64 precision here.
     if (x < -480.0) return (exp_up(u.hi, u.lo) * (-1.0 - u.hi)) * RECT_TWO_M600;
     double e = exp(u.hi);
@@ -507,6 +526,21 @@ __device__ __forceinline__ float softplus_approx_grad(float x, const Param<float
     if (x > 30.0f) return 1.0f;
     if (x < -600.0f) return 0.0f;
     const Dd<float> u = mul_const(x, K<float>::LOG2_E_HI, K<float>::LOG2_E_LO);
+    if (fabsf(u.hi) < 0.5f) {
+        // The Bernoulli series of d/du u / (1 - e^-u) to u^11 (enough for float).
+        const float u2 = u.hi * u.hi;
+        float p = 0.0f;
+        p = (p + -6.3410281664249915e-09f) * u2;
+        p = (p + 2.08767569878681e-07f) * u2;
+        p = (p + -6.613756613756614e-06f) * u2;
+        p = (p + 0.0001984126984126984f) * u2;
+        p = (p + -0.005555555555555556f) * u2;
+        return 0.5f + (u.hi * (p + 1.0f / 6.0f) + u.lo / 6.0f);
+    }
+    if (u.hi > 2.0f) {
+        const float m = expm1f(u.hi);
+        return 1.0f - ((u.hi - 1.0f) + u.hi / m) / m;
+    }
     if (u.hi >= -64.0f) {
         float e = expf(u.hi);
         float m = expm1f(u.hi);

@@ -11,6 +11,18 @@ const LOG2_E_LO: f64 = 2.0355273740931033e-17; // 0x1.777d0ffda0d24p-56
 /// `1 / (12 ln 2)` and `1 / (6 ln 2)`, for the series at 0.
 const C12: f64 = 0.12022458674074694;
 const C6: f64 = 0.2404491734814939;
+/// The coefficients of `u^3, u^5, ..., u^17` in `f'(u) = 1/2 + u/6 + ...` (`B_n / (n-1)!`,
+/// mpmath), highest first, for Horner in `u^2`.
+const DERIVATIVE_SERIES: [f64; 8] = [
+    1.545491170130012e-13,
+    -5.423488474116132e-12,
+    1.873555114295855e-10,
+    -6.3410281664249915e-09,
+    2.08767569878681e-07,
+    -6.613756613756614e-06,
+    0.0001984126984126984,
+    -0.005555555555555556,
+];
 /// Below this |x| the series `ln 2 + x/2 + x^2 / (12 ln 2)` (next term `x^4/(720 ln^3 2)`) is
 /// exact to f64 rounding, and it also covers 0 and subnormals, where `x / ln 2` would round.
 const SERIES: f64 = 1e-6;
@@ -71,6 +83,21 @@ impl Rectifier for SoftplusApprox {
             return 0.0;
         }
         let (u, u_lo) = dd::mul_const(x, LOG2_E_HI, LOG2_E_LO);
+        if u.abs() < 0.5 {
+            // The Bernoulli series of d/du u / (1 - e^-u); the u^17 term is below 2^-58 here.
+            let u2 = u * u;
+            let mut p = 0.0;
+            for c in DERIVATIVE_SERIES {
+                p = (p + c) * u2;
+            }
+            return 0.5 + (u * (p + 1.0 / 6.0) + u_lo / 6.0);
+        }
+        if u > 2.0 {
+            // f' = (1 + 1/m)(1 - u/m) = 1 - ((u - 1) + u/m)/m, m = e^u - 1: the correction is
+            // small, so its own rounding hardly shows in the sum.
+            let m = u.exp_m1();
+            return 1.0 - ((u - 1.0) + u / m) / m;
+        }
         if x < -480.0 {
             // f' = e^u (-1 - u) to f64 precision here.
             return (exp_up(u, u_lo) * (-1.0 - u)) * TWO_M600;

@@ -74,7 +74,6 @@ fn f64_derivative_bound(func: &Func) -> f64 {
     match func {
         Func::Gelu(_) => 8.0,
         Func::Mish(_) => 6.0,
-        Func::SoftplusApprox(_) => 5.0,
         Func::GeluTanh(_) => 4.0,
         _ => 2.0,
     }
