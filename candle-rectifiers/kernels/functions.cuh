@@ -610,6 +610,16 @@ __device__ __forceinline__ T mish_grad_core(T x) {
     return t + rest;
 }
 
+// x < 0: over one denominator, f' = e (e^3 + 4 e^2 + (6 + 4x) e + 4 (1 + x)) / d^2 with
+// d = e^2 + 2e + 2, which leaves only the cancellation at the zero near -1.19 (as the core).
+template<typename T>
+__device__ __forceinline__ T mish_grad_neg(T x) {
+    const T e = exp_(x);
+    const T d = (e + T(2)) * e + T(2);
+    const T num = ((e + T(4)) * e + (T(6) + T(4) * x)) * e + T(4) * (T(1) + x);
+    return (e * num) / (d * d);
+}
+
 __device__ __forceinline__ double mish_fwd(double x, const Param<double> &) {
     if (x > 30.0) return x;
     if (x >= -700.0) return mish_fwd_core(x);
@@ -630,7 +640,8 @@ __device__ __forceinline__ float mish_fwd(float x, const Param<float> &) {
 
 __device__ __forceinline__ double mish_grad(double x, const Param<double> &) {
     if (x > 30.0) return 1.0;
-    if (x >= -700.0) return mish_grad_core(x);
+    if (x >= 0.0) return mish_grad_core(x);
+    if (x >= -700.0) return mish_grad_neg(x);
     // f' = e^x (1 + x) (1 + O(e^x)).
     if (x >= -1300.0) return (exp_up(x, 0.0) * (1.0 + x)) * RECT_TWO_M600;
     if (isnan(x)) return x;
@@ -640,7 +651,8 @@ __device__ __forceinline__ double mish_grad(double x, const Param<double> &) {
 __device__ __forceinline__ float mish_grad(float x, const Param<float> &) {
     if (near_zero(x, MISH_ZERO_X0_HI)) return near_zero_grad(x, MISH_ZERO_X0, MISH_ZERO_POLY);
     if (x > 30.0f) return 1.0f;
-    if (x >= -80.0f) return mish_grad_core(x);
+    if (x >= 0.0f) return mish_grad_core(x);
+    if (x >= -80.0f) return mish_grad_neg(x);
     // t = e^x, x sech^2 sigmoid = x e^x in float: f' = e^x (1 + x), scaled.
     if (x >= -200.0f) return ((1.0f + x) * expf(x + 32.0f)) * RECT_E_M32_F;
     if (isnan(x)) return x;

@@ -45,15 +45,23 @@ impl Rectifier for Mish {
     fn derivative_f64(&self, x: f64) -> f64 {
         if x > 30.0 {
             1.0
-        } else if x >= -700.0 {
+        } else if x >= 0.0 {
             let e = x.exp();
             let n = e * (e + 2.0);
             let d = n + 2.0;
             let t = n / d;
             let sig = e / (1.0 + e);
-            // x sech^2 sigmoid = x sigma 4 (n + 1) / d^2
+            // x sech^2 sigmoid = x sigma 4 (n + 1) / d^2; both terms positive here.
             let rest = (x * sig) * (4.0 * (n + 1.0) / d) / d;
             t + rest
+        } else if x >= -700.0 {
+            // Over one denominator, f' = e (e^3 + 4 e^2 + (6 + 4x) e + 4 (1 + x)) / d^2 with
+            // d = e^2 + 2e + 2: for x < 0 the two terms above have opposite signs, and this
+            // form leaves only the cancellation at the zero near -1.19.
+            let e = x.exp();
+            let d = (e + 2.0) * e + 2.0;
+            let num = ((e + 4.0) * e + (6.0 + 4.0 * x)) * e + 4.0 * (1.0 + x);
+            (e * num) / (d * d)
         } else if x >= -1300.0 {
             // f' = e^x (1 + x) (1 + O(e^x)).
             (exp_up(x, 0.0) * (1.0 + x)) * TWO_M600

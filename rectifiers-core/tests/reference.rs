@@ -73,7 +73,7 @@ fn check(got: f64, want: f64, is_normal: bool, ulp_dist: f64, tiny: f64) -> Resu
 fn f64_derivative_bound(func: &Func) -> f64 {
     match func {
         Func::Gelu(_) => 8.0,
-        Func::Mish(_) => 6.0,
+        Func::Mish(_) => 3.0,
         Func::GeluTanh(_) => 4.0,
         _ => 2.0,
     }
