@@ -12,6 +12,8 @@ use crate::{
 /// `sech^2(sp) = 4 (n + 1) / (n + 2)^2`: one `exp`, no `log`, no `tanh`, and no cancellation
 /// for `x << 0` (where `f(x) ~ x e^x`). Above `x = 30`, `tanh(sp)` rounds to 1 and
 /// `f(x) = x`, `f'(x) = 1`.
+/// For `x < 0` the derivative's two terms have opposite signs; there it is evaluated over one
+/// denominator, `e (e^3 + 4 e^2 + (6 + 4x) e + 4 (1 + x)) / (e^2 + 2e + 2)^2`.
 ///
 /// ```
 /// use rectifiers_core::{Mish, Rectifier};
