@@ -75,8 +75,8 @@ pub fn lse0_plus_gradient(row: &[f64], g: &mut [f64]) {
         row.len(),
         "lse0_plus: gradient and row lengths differ"
     );
-    let (m, r) = pieces(row);
-    if m.is_nan() {
+    let (m, at, nan) = shift(row.iter().copied());
+    if nan {
         g.fill(f64::NAN);
         return;
     }
@@ -87,10 +87,22 @@ pub fn lse0_plus_gradient(row: &[f64], g: &mut [f64]) {
         }
         return;
     }
-    // 1 + sum_j e^(x_j) = e^m (1 + r): the 1 is the argmax term, or the zero logit if m = 0.
-    let denom = 1.0 + r;
-    for (g, &v) in g.iter_mut().zip(row) {
+    // One exp per element: the shifted terms are the numerators and, but for the argmax,
+    // also the sum r; 1 + sum_j e^(x_j) = e^m (1 + r), the 1 being the argmax term or the
+    // zero logit if m = 0.
+    let mut r = Sum::default();
+    if at.is_some() {
+        r.add((-m).exp());
+    }
+    for (i, (g, &v)) in g.iter_mut().zip(row).enumerate() {
         let (d, d_lo) = dd::two_sum(v, -m);
-        *g = d.exp() * (1.0 + d_lo) / denom;
+        *g = d.exp() * (1.0 + d_lo);
+        if Some(i) != at {
+            r.add(*g);
+        }
+    }
+    let denom = 1.0 + r.value();
+    for g in g.iter_mut() {
+        *g /= denom;
     }
 }
