@@ -1,1 +1,24 @@
-//! Placeholder until the framework integration lands.
+//! The rectifier family for [Burn](https://burn.dev) 0.22: fused forward and backward kernels
+//! on NdArray, Flex and the cubecl backends (wgpu, vulkan, cuda), as functions and modules.
+#![warn(missing_docs)]
+// burn-ndarray is deprecated in favour of Flex, but it is still a Burn backend we serve.
+#![allow(deprecated)]
+
+mod backend;
+mod composed;
+mod functional;
+mod kind;
+
+#[cfg(feature = "autodiff")]
+mod autodiff;
+#[cfg(any(feature = "ndarray", feature = "flex"))]
+mod cpu;
+#[cfg(feature = "ndarray")]
+mod ndarray;
+
+pub use backend::RectifierBackend;
+pub use functional::*;
+#[cfg(feature = "cube")]
+mod cube;
+#[cfg(feature = "flex")]
+mod flex;

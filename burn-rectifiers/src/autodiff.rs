@@ -1,0 +1,135 @@
+//! `Autodiff<B>`: each forward is recorded with a fused backward that saves the input only.
+//!
+//! The backward runs `B`'s fused `*_backward` method (one pass: `f'(x) grad`), so
+//! `loss.backward()` never builds the composed graph. The backward methods themselves keep their
+//! composed default bodies here, which makes higher-order gradients work (slowly).
+
+use burn::backend::{
+    autodiff::{
+        Autodiff,
+        checkpoint::{base::Checkpointer, strategy::CheckpointStrategy},
+        grads::Gradients,
+        ops::{Backward, Ops, OpsKind, unary},
+    },
+    tensor::FloatTensor,
+};
+
+use crate::RectifierBackend;
+use crate::kind::Kind;
+
+/// The backward step of an elementwise function; its state is the forward's input.
+#[derive(Debug)]
+struct Elementwise {
+    kind: Kind,
+    p: f64,
+}
+
+impl<B: RectifierBackend> Backward<B, 1> for Elementwise {
+    type State = FloatTensor<B>;
+
+    fn backward(self, ops: Ops<Self::State, 1>, grads: &mut Gradients, _: &mut Checkpointer) {
+        let x = ops.state;
+        unary::<B, _>(ops.parents, ops.node, grads, |grad| {
+            self.kind.backward::<B>(x, grad, self.p)
+        });
+    }
+}
+
+fn elementwise<B: RectifierBackend, C: CheckpointStrategy>(
+    kind: Kind,
+    x: FloatTensor<Autodiff<B, C>>,
+    p: f64,
+) -> FloatTensor<Autodiff<B, C>> {
+    match (Elementwise { kind, p }).prepare::<C>([x.node()]).compute_bound().stateful() {
+        OpsKind::Tracked(prep) => {
+            let input = x.primitive().clone();
+            prep.finish(input, kind.forward::<B>(x.into_primitive(), p))
+        }
+        OpsKind::UnTracked(prep) => prep.finish(kind.forward::<B>(x.into_primitive(), p)),
+    }
+}
+
+/// PReLU's backward step: one fused pass gives both gradients.
+#[derive(Debug)]
+struct PRelu;
+
+impl<B: RectifierBackend> Backward<B, 2> for PRelu {
+    type State = (FloatTensor<B>, FloatTensor<B>);
+
+    fn backward(self, ops: Ops<Self::State, 2>, grads: &mut Gradients, _: &mut Checkpointer) {
+        let (x, alpha) = ops.state;
+        let [node_x, node_alpha] = ops.parents;
+        let grad = grads.consume::<B>(&ops.node);
+        let (dx, dalpha) = B::fused_prelu_backward(x, alpha, grad);
+        if let Some(node) = node_x {
+            grads.register::<B>(node.id, dx);
+        }
+        if let Some(node) = node_alpha {
+            grads.register::<B>(node.id, dalpha);
+        }
+    }
+}
+
+/// LSE0+'s backward step; its state is the input and the reduced dim.
+#[derive(Debug)]
+struct Lse0Plus;
+
+impl<B: RectifierBackend> Backward<B, 1> for Lse0Plus {
+    type State = (FloatTensor<B>, usize);
+
+    fn backward(self, ops: Ops<Self::State, 1>, grads: &mut Gradients, _: &mut Checkpointer) {
+        let (x, dim) = ops.state;
+        unary::<B, _>(ops.parents, ops.node, grads, |grad| {
+            B::fused_lse0_plus_backward(x, grad, dim)
+        });
+    }
+}
+
+macro_rules! elementwise_impls {
+    ($($name:ident, $kind:ident $(, $p:ident)?;)*) => {
+        $(
+            fn $name(x: FloatTensor<Self> $(, $p: f64)?) -> FloatTensor<Self> {
+                elementwise::<B, C>(Kind::$kind, x, 0.0 $(+ $p)?)
+            }
+        )*
+    };
+}
+
+impl<B: RectifierBackend, C: CheckpointStrategy> RectifierBackend for Autodiff<B, C> {
+    elementwise_impls! {
+        fused_relu, Relu;
+        fused_leaky_relu, LeakyRelu, negative_slope;
+        fused_gelu, Gelu;
+        fused_gelu_tanh, GeluTanh;
+        fused_silu, Silu;
+        fused_softplus, Softplus, k;
+        fused_softplus_approx, SoftplusApprox;
+        fused_elu, Elu, alpha;
+        fused_srelu, SRelu, a;
+        fused_mish, Mish;
+        fused_squareplus, Squareplus, b;
+    }
+
+    fn fused_prelu(x: FloatTensor<Self>, alpha: FloatTensor<Self>) -> FloatTensor<Self> {
+        match PRelu.prepare::<C>([x.node(), alpha.node()]).compute_bound().stateful() {
+            OpsKind::Tracked(prep) => {
+                let state = (x.primitive().clone(), alpha.primitive().clone());
+                let y = B::fused_prelu(x.into_primitive(), alpha.into_primitive());
+                prep.finish(state, y)
+            }
+            OpsKind::UnTracked(prep) => {
+                prep.finish(B::fused_prelu(x.into_primitive(), alpha.into_primitive()))
+            }
+        }
+    }
+
+    fn fused_lse0_plus(x: FloatTensor<Self>, dim: usize) -> FloatTensor<Self> {
+        match Lse0Plus.prepare::<C>([x.node()]).compute_bound().stateful() {
+            OpsKind::Tracked(prep) => {
+                let state = (x.primitive().clone(), dim);
+                prep.finish(state, B::fused_lse0_plus(x.into_primitive(), dim))
+            }
+            OpsKind::UnTracked(prep) => prep.finish(B::fused_lse0_plus(x.into_primitive(), dim)),
+        }
+    }
+}

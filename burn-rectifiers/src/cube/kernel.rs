@@ -1,0 +1,183 @@
+//! The cubecl kernels and their launch: one forward and one backward kernel for every
+//! elementwise function (the function is a comptime argument), over vectorised linear views.
+
+use burn::backend::{DType, TensorMetadata, cubecl::dtype_to_storage_type};
+use burn_cubecl::{ops::numeric::empty_device_dtype, tensor::CubeTensor};
+use cubecl::{
+    calculate_cube_count_elemwise,
+    prelude::*,
+    std::tensor::layout::linear::{LinearView, LinearViewMut},
+    tensor_vector_size_parallel,
+};
+
+use super::formulas::{derivative, derivative_special, forward, forward_special};
+use crate::kind::Kind;
+
+/// `y = f(x)`, evaluated in `C`.
+#[cube(launch_unchecked, address_type = "dynamic")]
+fn forward_kernel<F: Float, C: Float, N: Size>(
+    x: LinearView<'_, Vector<F, N>>,
+    mut y: LinearViewMut<'_, Vector<F, N>>,
+    p: InputScalar,
+    #[comptime] kind: Kind,
+    #[define(F, C)] _dtypes: [ElemType; 2],
+) {
+    if !y.is_in_bounds(ABSOLUTE_POS) {
+        terminate!();
+    }
+    let x = Vector::<C, N>::cast_from(x.read(ABSOLUTE_POS));
+    let p = p.get::<C>();
+    let r = forward_special::<C, N>(x, forward::<C, N>(x, p, kind), p, kind);
+    y.write(ABSOLUTE_POS, Vector::cast_from(r));
+}
+
+/// `dx = f'(x) dy`, evaluated in `C`.
+#[cube(launch_unchecked, address_type = "dynamic")]
+fn backward_kernel<F: Float, C: Float, N: Size>(
+    x: LinearView<'_, Vector<F, N>>,
+    dy: LinearView<'_, Vector<F, N>>,
+    mut dx: LinearViewMut<'_, Vector<F, N>>,
+    p: InputScalar,
+    #[comptime] kind: Kind,
+    #[define(F, C)] _dtypes: [ElemType; 2],
+) {
+    if !dx.is_in_bounds(ABSOLUTE_POS) {
+        terminate!();
+    }
+    let x = Vector::<C, N>::cast_from(x.read(ABSOLUTE_POS));
+    let dy = Vector::<C, N>::cast_from(dy.read(ABSOLUTE_POS));
+    let p = p.get::<C>();
+    let d = derivative_special::<C, N>(x, derivative::<C, N>(x, p, kind), p, kind);
+    dx.write(ABSOLUTE_POS, Vector::cast_from(d * dy));
+}
+
+/// The storage type of `dtype` and the type the formulas run in: f64 for f64, else f32.
+fn types(what: &str, dtype: DType) -> [ElemType; 2] {
+    let compute = match dtype {
+        DType::F64 => DType::F64,
+        DType::F32 | DType::Flex32 | DType::F16 | DType::BF16 => DType::F32,
+        other => panic!("{what}: expected a float tensor, got {other:?}"),
+    };
+    [dtype_to_storage_type(dtype), dtype_to_storage_type(compute)]
+}
+
+/// The widest vector the layout of `t` allows along its last dim.
+fn vector_size(t: &CubeTensor) -> usize {
+    tensor_vector_size_parallel(
+        t.client.io_optimized_vector_sizes(t.dtype.size()),
+        t.meta.shape(),
+        t.meta.strides(),
+        t.meta.num_dims() - 1,
+    ) as usize
+}
+
+/// `f(x)`, written over `x` when its buffer can be reused.
+pub(crate) fn launch_forward(kind: Kind, x: CubeTensor, p: f64) -> CubeTensor {
+    let n = x.meta.num_elements();
+    if n == 0 {
+        return x;
+    }
+    let [store, compute] = types(kind.name(), x.dtype);
+    let client = x.client.clone();
+    let vs = vector_size(&x);
+    let cube_dim = CubeDim::new(&client, n / vs);
+    let cube_count = calculate_cube_count_elemwise(&client, n / vs, cube_dim);
+    let p = InputScalar::new(p, compute);
+    if x.can_mut() && x.is_nonoverlapping() {
+        // SAFETY: the output aliases input 0 element for element (same view, same position), the
+        // grid covers `n / vs` vectors and the kernel returns for positions out of bounds.
+        unsafe {
+            forward_kernel::launch_unchecked(
+                &client,
+                cube_count,
+                cube_dim,
+                x.required_address_type(),
+                vs,
+                x.clone().into_linear_view(),
+                x.as_linear_view_alias(0),
+                p,
+                kind,
+                [store, compute],
+            );
+        }
+        x
+    } else {
+        let y = empty_device_dtype(client.clone(), x.device.clone(), x.shape(), x.dtype);
+        let address = x.required_address_type().max(y.required_address_type());
+        // SAFETY: `y` is a fresh buffer of `x`'s shape; the kernel bounds-checks every position.
+        unsafe {
+            forward_kernel::launch_unchecked(
+                &client,
+                cube_count,
+                cube_dim,
+                address,
+                vs,
+                x.into_linear_view(),
+                y.clone().into_linear_view(),
+                p,
+                kind,
+                [store, compute],
+            );
+        }
+        y
+    }
+}
+
+/// `f'(x) grad`, written over `grad` when its buffer can be reused.
+pub(crate) fn launch_backward(kind: Kind, x: CubeTensor, grad: CubeTensor, p: f64) -> CubeTensor {
+    assert_eq!(x.dtype, grad.dtype, "{}: input and gradient dtypes differ", kind.name());
+    let n = x.meta.num_elements();
+    if n == 0 {
+        return grad;
+    }
+    let [store, compute] = types(kind.name(), x.dtype);
+    let client = x.client.clone();
+    let vs = vector_size(&x).min(vector_size(&grad));
+    let cube_dim = CubeDim::new(&client, n / vs);
+    let cube_count = calculate_cube_count_elemwise(&client, n / vs, cube_dim);
+    let p = InputScalar::new(p, compute);
+    if grad.can_mut() && grad.is_nonoverlapping() {
+        let address = x.required_address_type().max(grad.required_address_type());
+        // SAFETY: the output aliases input 1 (`grad`) element for element; the kernel
+        // bounds-checks every position.
+        unsafe {
+            backward_kernel::launch_unchecked(
+                &client,
+                cube_count,
+                cube_dim,
+                address,
+                vs,
+                x.into_linear_view(),
+                grad.clone().into_linear_view(),
+                grad.as_linear_view_alias(1),
+                p,
+                kind,
+                [store, compute],
+            );
+        }
+        grad
+    } else {
+        let dx = empty_device_dtype(client.clone(), x.device.clone(), x.shape(), x.dtype);
+        let address = x
+            .required_address_type()
+            .max(grad.required_address_type())
+            .max(dx.required_address_type());
+        // SAFETY: `dx` is a fresh buffer of `x`'s shape; the kernel bounds-checks every position.
+        unsafe {
+            backward_kernel::launch_unchecked(
+                &client,
+                cube_count,
+                cube_dim,
+                address,
+                vs,
+                x.into_linear_view(),
+                grad.into_linear_view(),
+                dx.clone().into_linear_view(),
+                p,
+                kind,
+                [store, compute],
+            );
+        }
+        dx
+    }
+}

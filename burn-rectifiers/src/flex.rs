@@ -1,0 +1,201 @@
+//! Fused kernels for burn-flex (f32, f64, f16, bf16): the core's slice kernels, run in place
+//! when the tensor's buffer is uniquely owned and contiguous.
+
+use burn::backend::{Flex, flex::FlexTensor, tensor::FloatTensor};
+use burn::tensor::DType;
+
+use crate::RectifierBackend;
+use crate::cpu;
+use crate::kind::Kind;
+
+/// Runs `$body` with `$T` bound to the element type of a float dtype.
+macro_rules! per_float {
+    ($what:expr, $dtype:expr, $T:ident => $body:expr) => {
+        match $dtype {
+            DType::F32 | DType::Flex32 => {
+                type $T = f32;
+                $body
+            }
+            DType::F64 => {
+                type $T = f64;
+                $body
+            }
+            DType::F16 => {
+                type $T = half::f16;
+                $body
+            }
+            DType::BF16 => {
+                type $T = half::bf16;
+                $body
+            }
+            other => panic!("{}: expected a float tensor, got {:?}", $what, other),
+        }
+    };
+}
+
+/// `x` itself if its elements are one contiguous row-major run, else a contiguous copy.
+fn contiguous(x: FlexTensor) -> FlexTensor {
+    if x.layout().contiguous_offsets().is_some() {
+        x
+    } else {
+        x.to_contiguous()
+    }
+}
+
+#[track_caller]
+fn same_dtype(what: &str, a: &FlexTensor, b: &FlexTensor) {
+    assert_eq!(a.dtype(), b.dtype(), "{what}: tensors of different dtypes");
+}
+
+fn forward(kind: Kind, x: FlexTensor, p: f64) -> FlexTensor {
+    let mut x = contiguous(x);
+    let (start, end) = x.layout().contiguous_offsets().expect("contiguous");
+    per_float!(kind.name(), x.dtype(), T => {
+        if let Some(xy) = x.try_storage_mut::<T>() {
+            cpu::forward_in_place::<T>(kind, p, &mut xy[start..end]);
+            return x;
+        }
+        let mut y = FlexTensor::empty(x.layout().shape().clone(), x.dtype());
+        let xs = x.as_slice::<T>().expect("contiguous");
+        cpu::forward::<T>(kind, p, xs, y.storage_mut::<T>());
+        y
+    })
+}
+
+fn backward(kind: Kind, x: FlexTensor, grad: FlexTensor, p: f64) -> FlexTensor {
+    same_dtype(kind.name(), &x, &grad);
+    let x = contiguous(x);
+    let mut grad = contiguous(grad);
+    let (start, end) = grad.layout().contiguous_offsets().expect("contiguous");
+    per_float!(kind.name(), x.dtype(), T => {
+        let xs = x.as_slice::<T>().expect("contiguous");
+        if let Some(g) = grad.try_storage_mut::<T>() {
+            cpu::backward_in_place::<T>(kind, p, xs, &mut g[start..end]);
+            return grad;
+        }
+        let mut dx = FlexTensor::empty(x.layout().shape().clone(), x.dtype());
+        let dy = grad.as_slice::<T>().expect("contiguous");
+        cpu::backward::<T>(kind, p, xs, dy, dx.storage_mut::<T>());
+        dx
+    })
+}
+
+fn prelu(x: FlexTensor, alpha: FlexTensor) -> FlexTensor {
+    same_dtype("prelu", &x, &alpha);
+    let (x, alpha) = (contiguous(x), contiguous(alpha));
+    let inner = cpu::prelu_inner(x.layout().shape());
+    let mut y = FlexTensor::empty(x.layout().shape().clone(), x.dtype());
+    per_float!("prelu", x.dtype(), T => {
+        let (xs, a) = (x.as_slice::<T>().unwrap(), alpha.as_slice::<T>().unwrap());
+        rectifiers_core::kernel::prelu_forward::<T>(xs, a, inner, y.storage_mut::<T>());
+    });
+    y
+}
+
+fn prelu_backward(
+    x: FlexTensor,
+    alpha: FlexTensor,
+    grad: FlexTensor,
+) -> (FlexTensor, FlexTensor) {
+    same_dtype("prelu", &x, &alpha);
+    same_dtype("prelu", &x, &grad);
+    let (x, alpha, grad) = (contiguous(x), contiguous(alpha), contiguous(grad));
+    let inner = cpu::prelu_inner(x.layout().shape());
+    let mut dx = FlexTensor::empty(x.layout().shape().clone(), x.dtype());
+    let mut da = FlexTensor::empty(alpha.layout().shape().clone(), x.dtype());
+    per_float!("prelu", x.dtype(), T => {
+        let (xs, a) = (x.as_slice::<T>().unwrap(), alpha.as_slice::<T>().unwrap());
+        let dy = grad.as_slice::<T>().unwrap();
+        rectifiers_core::kernel::prelu_backward::<T>(
+            xs,
+            a,
+            dy,
+            inner,
+            dx.storage_mut::<T>(),
+            da.storage_mut::<T>(),
+        );
+    });
+    (dx, da)
+}
+
+fn lse0_plus(x: FlexTensor, dim: usize) -> FlexTensor {
+    let axes = cpu::dim_last(x.layout().shape().num_dims(), dim);
+    let x = x.permute(&axes).to_contiguous();
+    let mut shape = x.layout().shape().clone();
+    let last = axes.len() - 1;
+    let n = shape[last];
+    shape[last] = 1;
+    let mut y = FlexTensor::empty(shape, x.dtype());
+    per_float!("lse0_plus", x.dtype(), T => {
+        let xs = x.as_slice::<T>().unwrap();
+        rectifiers_core::kernel::lse0_plus_forward::<T>(xs, n, y.storage_mut::<T>());
+    });
+    y.permute(&axes)
+}
+
+fn lse0_plus_backward(x: FlexTensor, grad: FlexTensor, dim: usize) -> FlexTensor {
+    same_dtype("lse0_plus", &x, &grad);
+    let axes = cpu::dim_last(x.layout().shape().num_dims(), dim);
+    let x = x.permute(&axes).to_contiguous();
+    let grad = grad.permute(&axes).to_contiguous();
+    let n = x.layout().shape()[axes.len() - 1];
+    let mut dx = FlexTensor::empty(x.layout().shape().clone(), x.dtype());
+    per_float!("lse0_plus", x.dtype(), T => {
+        let (xs, dy) = (x.as_slice::<T>().unwrap(), grad.as_slice::<T>().unwrap());
+        rectifiers_core::kernel::lse0_plus_backward::<T>(xs, dy, n, dx.storage_mut::<T>());
+    });
+    dx.permute(&axes)
+}
+
+macro_rules! unary_impls {
+    ($($name:ident, $bwd:ident, $kind:ident $(, $p:ident)?;)*) => {
+        $(
+            fn $name(x: FloatTensor<Self> $(, $p: f64)?) -> FloatTensor<Self> {
+                forward(Kind::$kind, x, 0.0 $(+ $p)?)
+            }
+            fn $bwd(x: FloatTensor<Self>, grad: FloatTensor<Self> $(, $p: f64)?) -> FloatTensor<Self> {
+                backward(Kind::$kind, x, grad, 0.0 $(+ $p)?)
+            }
+        )*
+    };
+}
+
+impl RectifierBackend for Flex {
+    unary_impls! {
+        fused_relu, fused_relu_backward, Relu;
+        fused_leaky_relu, fused_leaky_relu_backward, LeakyRelu, negative_slope;
+        fused_gelu, fused_gelu_backward, Gelu;
+        fused_gelu_tanh, fused_gelu_tanh_backward, GeluTanh;
+        fused_silu, fused_silu_backward, Silu;
+        fused_softplus, fused_softplus_backward, Softplus, k;
+        fused_softplus_approx, fused_softplus_approx_backward, SoftplusApprox;
+        fused_elu, fused_elu_backward, Elu, alpha;
+        fused_srelu, fused_srelu_backward, SRelu, a;
+        fused_mish, fused_mish_backward, Mish;
+        fused_squareplus, fused_squareplus_backward, Squareplus, b;
+    }
+
+    fn fused_prelu(x: FloatTensor<Self>, alpha: FloatTensor<Self>) -> FloatTensor<Self> {
+        prelu(x, alpha)
+    }
+
+    fn fused_prelu_backward(
+        x: FloatTensor<Self>,
+        alpha: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+    ) -> (FloatTensor<Self>, FloatTensor<Self>) {
+        prelu_backward(x, alpha, grad)
+    }
+
+    fn fused_lse0_plus(x: FloatTensor<Self>, dim: usize) -> FloatTensor<Self> {
+        lse0_plus(x, dim)
+    }
+
+    fn fused_lse0_plus_backward(
+        x: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        dim: usize,
+    ) -> FloatTensor<Self> {
+        lse0_plus_backward(x, grad, dim)
+    }
+}

@@ -1,0 +1,236 @@
+//! Fused kernels for burn-ndarray (f32 and f64): the core's slice kernels, run in place when the
+//! tensor's buffer is uniquely owned.
+
+#![allow(deprecated)] // burn-ndarray is deprecated in favour of Flex, but still a Burn backend.
+
+use burn::backend::{NdArray, ndarray::NdArrayTensor, tensor::FloatTensor};
+use ndarray::{ArcArray, ArrayViewD, IxDyn};
+use rectifiers_core::Float;
+
+use crate::RectifierBackend;
+use crate::cpu;
+use crate::kind::Kind;
+
+/// Runs `$body` with `$a` bound to the storage of a float tensor and `$T` to its element type;
+/// the body returns an `ArcArray<$T, IxDyn>`.
+macro_rules! per_float {
+    ($what:expr, $t:expr, |$a:ident: $T:ident| $body:expr) => {
+        match $t {
+            NdArrayTensor::F32($a) => {
+                type $T = f32;
+                NdArrayTensor::from($body)
+            }
+            NdArrayTensor::F64($a) => {
+                type $T = f64;
+                NdArrayTensor::from($body)
+            }
+            other => panic!("{}: NdArray float tensors are f32 or f64, got {:?}", $what, other.dtype()),
+        }
+    };
+}
+
+/// Two float tensors of one dtype.
+macro_rules! per_float2 {
+    ($what:expr, $t:expr, $u:expr, |$a:ident, $b:ident: $T:ident| $body:expr) => {
+        match ($t, $u) {
+            (NdArrayTensor::F32($a), NdArrayTensor::F32($b)) => {
+                type $T = f32;
+                $body
+            }
+            (NdArrayTensor::F64($a), NdArrayTensor::F64($b)) => {
+                type $T = f64;
+                $body
+            }
+            (a, b) => panic!("{}: dtypes {:?} and {:?} differ or are not f32/f64", $what, a.dtype(), b.dtype()),
+        }
+    };
+}
+
+use burn::backend::TensorMetadata;
+
+/// `f` from a view into a fresh standard-layout array of the same shape.
+fn map_new<T: Float>(x: ArrayViewD<'_, T>, f: impl FnOnce(&[T], &mut [T])) -> ArcArray<T, IxDyn> {
+    let x = x.as_standard_layout();
+    let xs = x.as_slice().expect("standard layout is contiguous");
+    let mut y = vec![T::ZERO; xs.len()];
+    f(xs, &mut y);
+    ArcArray::from_shape_vec(IxDyn(x.shape()), y).expect("shape matches")
+}
+
+fn forward(kind: Kind, x: NdArrayTensor, p: f64) -> NdArrayTensor {
+    per_float!(kind.name(), x, |a: T| {
+        if a.is_unique() {
+            let mut a = a.into_shared();
+            if let Some(xy) = a.as_slice_memory_order_mut() {
+                cpu::forward_in_place::<T>(kind, p, xy);
+                a
+            } else {
+                map_new(a.view(), |x, y| cpu::forward(kind, p, x, y))
+            }
+        } else {
+            map_new(a.view(), |x, y| cpu::forward(kind, p, x, y))
+        }
+    })
+}
+
+fn backward(kind: Kind, x: NdArrayTensor, grad: NdArrayTensor, p: f64) -> NdArrayTensor {
+    per_float2!(kind.name(), x, grad, |x, g: T| {
+        let xv = x.view();
+        let xs = xv.as_standard_layout();
+        let xs = xs.as_slice().expect("standard layout is contiguous");
+        let out: ArcArray<T, IxDyn> = if g.is_unique() {
+            let mut g = g.into_shared();
+            if g.is_standard_layout() {
+                let gs = g.as_slice_mut().expect("standard layout is contiguous");
+                cpu::backward_in_place::<T>(kind, p, xs, gs);
+                g
+            } else {
+                map_new(g.view(), |dy, dx| cpu::backward(kind, p, xs, dy, dx))
+            }
+        } else {
+            map_new(g.view(), |dy, dx| cpu::backward(kind, p, xs, dy, dx))
+        };
+        NdArrayTensor::from(out)
+    })
+}
+
+fn prelu(x: NdArrayTensor, alpha: NdArrayTensor) -> NdArrayTensor {
+    per_float2!("prelu", x, alpha, |x, alpha: T| {
+        let av = alpha.view();
+        let a = av.as_standard_layout();
+        let inner = cpu::prelu_inner(x.shape());
+        let a = a.as_slice().expect("standard layout is contiguous");
+        NdArrayTensor::from(map_new(x.view(), |x, y| {
+            rectifiers_core::kernel::prelu_forward::<T>(x, a, inner, y)
+        }))
+    })
+}
+
+fn prelu_backward(
+    x: NdArrayTensor,
+    alpha: NdArrayTensor,
+    grad: NdArrayTensor,
+) -> (NdArrayTensor, NdArrayTensor) {
+    fn run<T: Float>(
+        x: ArrayViewD<'_, T>,
+        alpha: ArrayViewD<'_, T>,
+        grad: ArrayViewD<'_, T>,
+    ) -> (ArcArray<T, IxDyn>, ArcArray<T, IxDyn>) {
+        let a = alpha.as_standard_layout();
+        let a = a.as_slice().expect("standard layout is contiguous");
+        let inner = cpu::prelu_inner(x.shape());
+        let xs = x.as_standard_layout();
+        let xs = xs.as_slice().expect("standard layout is contiguous");
+        let mut da = vec![T::ZERO; a.len()];
+        let dx = map_new(grad, |dy, dx| {
+            rectifiers_core::kernel::prelu_backward::<T>(xs, a, dy, inner, dx, &mut da)
+        });
+        let da = ArcArray::from_shape_vec(IxDyn(alpha.shape()), da).expect("shape matches");
+        (dx, da)
+    }
+    match (x, alpha, grad) {
+        (NdArrayTensor::F32(x), NdArrayTensor::F32(a), NdArrayTensor::F32(g)) => {
+            let (dx, da) = run(x.view(), a.view(), g.view());
+            (dx.into(), da.into())
+        }
+        (NdArrayTensor::F64(x), NdArrayTensor::F64(a), NdArrayTensor::F64(g)) => {
+            let (dx, da) = run(x.view(), a.view(), g.view());
+            (dx.into(), da.into())
+        }
+        (x, a, g) => panic!(
+            "prelu: dtypes {:?}, {:?}, {:?} differ or are not f32/f64",
+            x.dtype(),
+            a.dtype(),
+            g.dtype()
+        ),
+    }
+}
+
+fn lse0_plus(x: NdArrayTensor, dim: usize) -> NdArrayTensor {
+    per_float!("lse0_plus", x, |x: T| {
+        let rank = x.ndim();
+        let mut v = x.view();
+        v.swap_axes(dim, rank - 1);
+        let n = v.shape()[rank - 1];
+        let xs = v.as_standard_layout();
+        let xs = xs.as_slice().expect("standard layout is contiguous");
+        let mut shape = v.shape().to_vec();
+        shape[rank - 1] = 1;
+        let mut y = vec![T::ZERO; shape.iter().product()];
+        rectifiers_core::kernel::lse0_plus_forward::<T>(xs, n, &mut y);
+        let mut y = ArcArray::from_shape_vec(IxDyn(&shape), y).expect("shape matches");
+        y.swap_axes(dim, rank - 1);
+        y
+    })
+}
+
+fn lse0_plus_backward(x: NdArrayTensor, grad: NdArrayTensor, dim: usize) -> NdArrayTensor {
+    per_float2!("lse0_plus", x, grad, |x, g: T| {
+        let rank = x.ndim();
+        let mut v = x.view();
+        v.swap_axes(dim, rank - 1);
+        let n = v.shape()[rank - 1];
+        let mut gv = g.view();
+        gv.swap_axes(dim, rank - 1);
+        let gs = gv.as_standard_layout();
+        let gs = gs.as_slice().expect("standard layout is contiguous");
+        let mut dx = map_new(v, |xs, dx| {
+            rectifiers_core::kernel::lse0_plus_backward::<T>(xs, gs, n, dx)
+        });
+        dx.swap_axes(dim, rank - 1);
+        NdArrayTensor::from(dx)
+    })
+}
+
+macro_rules! unary_impls {
+    ($($name:ident, $bwd:ident, $kind:ident $(, $p:ident)?;)*) => {
+        $(
+            fn $name(x: FloatTensor<Self> $(, $p: f64)?) -> FloatTensor<Self> {
+                forward(Kind::$kind, x, 0.0 $(+ $p)?)
+            }
+            fn $bwd(x: FloatTensor<Self>, grad: FloatTensor<Self> $(, $p: f64)?) -> FloatTensor<Self> {
+                backward(Kind::$kind, x, grad, 0.0 $(+ $p)?)
+            }
+        )*
+    };
+}
+
+impl RectifierBackend for NdArray {
+    unary_impls! {
+        fused_relu, fused_relu_backward, Relu;
+        fused_leaky_relu, fused_leaky_relu_backward, LeakyRelu, negative_slope;
+        fused_gelu, fused_gelu_backward, Gelu;
+        fused_gelu_tanh, fused_gelu_tanh_backward, GeluTanh;
+        fused_silu, fused_silu_backward, Silu;
+        fused_softplus, fused_softplus_backward, Softplus, k;
+        fused_softplus_approx, fused_softplus_approx_backward, SoftplusApprox;
+        fused_elu, fused_elu_backward, Elu, alpha;
+        fused_srelu, fused_srelu_backward, SRelu, a;
+        fused_mish, fused_mish_backward, Mish;
+        fused_squareplus, fused_squareplus_backward, Squareplus, b;
+    }
+
+    fn fused_prelu(x: FloatTensor<Self>, alpha: FloatTensor<Self>) -> FloatTensor<Self> {
+        prelu(x, alpha)
+    }
+
+    fn fused_prelu_backward(
+        x: FloatTensor<Self>,
+        alpha: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+    ) -> (FloatTensor<Self>, FloatTensor<Self>) {
+        prelu_backward(x, alpha, grad)
+    }
+
+    fn fused_lse0_plus(x: FloatTensor<Self>, dim: usize) -> FloatTensor<Self> {
+        lse0_plus(x, dim)
+    }
+
+    fn fused_lse0_plus_backward(
+        x: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        dim: usize,
+    ) -> FloatTensor<Self> {
+        lse0_plus_backward(x, grad, dim)
+    }
+}
