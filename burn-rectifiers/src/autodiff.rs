@@ -14,17 +14,17 @@ use burn::backend::{
     tensor::FloatTensor,
 };
 
+use crate::Elementwise;
 use crate::RectifierBackend;
-use crate::kind::Kind;
 
 /// The backward step of an elementwise function; its state is the forward's input.
 #[derive(Debug)]
-struct Elementwise {
-    kind: Kind,
+struct ElementwiseStep {
+    kind: Elementwise,
     p: f64,
 }
 
-impl<B: RectifierBackend> Backward<B, 1> for Elementwise {
+impl<B: RectifierBackend> Backward<B, 1> for ElementwiseStep {
     type State = FloatTensor<B>;
 
     fn backward(self, ops: Ops<Self::State, 1>, grads: &mut Gradients, _: &mut Checkpointer) {
@@ -36,11 +36,15 @@ impl<B: RectifierBackend> Backward<B, 1> for Elementwise {
 }
 
 fn elementwise<B: RectifierBackend, C: CheckpointStrategy>(
-    kind: Kind,
+    kind: Elementwise,
     x: FloatTensor<Autodiff<B, C>>,
     p: f64,
 ) -> FloatTensor<Autodiff<B, C>> {
-    match (Elementwise { kind, p }).prepare::<C>([x.node()]).compute_bound().stateful() {
+    match (ElementwiseStep { kind, p })
+        .prepare::<C>([x.node()])
+        .compute_bound()
+        .stateful()
+    {
         OpsKind::Tracked(prep) => {
             let input = x.primitive().clone();
             prep.finish(input, kind.forward::<B>(x.into_primitive(), p))
@@ -89,7 +93,7 @@ macro_rules! elementwise_impls {
     ($($name:ident, $kind:ident $(, $p:ident)?;)*) => {
         $(
             fn $name(x: FloatTensor<Self> $(, $p: f64)?) -> FloatTensor<Self> {
-                elementwise::<B, C>(Kind::$kind, x, 0.0 $(+ $p)?)
+                elementwise::<B, C>(Elementwise::$kind, x, 0.0 $(+ $p)?)
             }
         )*
     };
@@ -111,7 +115,11 @@ impl<B: RectifierBackend, C: CheckpointStrategy> RectifierBackend for Autodiff<B
     }
 
     fn fused_prelu(x: FloatTensor<Self>, alpha: FloatTensor<Self>) -> FloatTensor<Self> {
-        match PRelu.prepare::<C>([x.node(), alpha.node()]).compute_bound().stateful() {
+        match PRelu
+            .prepare::<C>([x.node(), alpha.node()])
+            .compute_bound()
+            .stateful()
+        {
             OpsKind::Tracked(prep) => {
                 let state = (x.primitive().clone(), alpha.primitive().clone());
                 let y = B::fused_prelu(x.into_primitive(), alpha.into_primitive());

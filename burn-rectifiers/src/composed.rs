@@ -3,7 +3,20 @@
 //! These are the textbook forms a user would write (`(x + sqrt(x^2 + b)) / 2` for squareplus),
 //! kept free of overflow where Burn's operations allow it (softplus and LSE0+ are shifted).
 //! They are the default bodies of [`RectifierBackend`](crate::RectifierBackend) and the
-//! "composed" variant of the tests and benchmarks. Each costs several passes over memory.
+//! "composed" variant of the tests and benchmarks. Each costs several passes over memory, and on
+//! an autodiff device their gradient is Burn's graph of those operations.
+//!
+//! ```
+//! use burn::tensor::{Device, Tensor};
+//! use burn_rectifiers::{Elementwise, composed};
+//!
+//! let x = Tensor::<1>::from_floats([-1.0e4, 0.0, 3.0], &Device::default());
+//! let naive = composed::elementwise(Elementwise::Squareplus, x.clone(), 4.0);
+//! let fused = burn_rectifiers::squareplus(x, 4.0);
+//! let (naive, fused) = (naive.into_data().try_to_vec::<f32>().unwrap(), fused.into_data().try_to_vec::<f32>().unwrap());
+//! assert_eq!(naive[0], 0.0); // x + sqrt(x^2 + b) cancels
+//! assert!((fused[0] - 1.0e-4).abs() < 1.0e-10); // b / (2 (sqrt(x^2 + b) - x))
+//! ```
 
 use core::f64::consts::{LN_2, PI};
 
@@ -12,7 +25,36 @@ use burn::backend::{
     tensor::{BoolTensor, FloatTensor},
 };
 
-use crate::kind::Kind;
+use burn::backend::Dispatch;
+use burn::tensor::Tensor;
+
+use crate::Elementwise;
+
+/// `f(x)` composed from Burn's operations; `p` is `f`'s parameter.
+///
+/// # Panics
+///
+/// If `p` is invalid for `f` (see [`Elementwise::check`]).
+#[track_caller]
+pub fn elementwise<const D: usize>(f: Elementwise, x: Tensor<D>, p: f64) -> Tensor<D> {
+    if let Err(e) = f.check(p) {
+        panic!("{e}");
+    }
+    Tensor::from_dispatch(forward::<Dispatch>(f, x.into_dispatch(), p))
+}
+
+/// PReLU composed from Burn's operations (`alpha` as in [`crate::prelu`]).
+pub fn prelu<const D: usize>(x: Tensor<D>, alpha: Tensor<1>) -> Tensor<D> {
+    Tensor::from_dispatch(prelu_dispatch::<Dispatch>(
+        x.into_dispatch(),
+        alpha.into_dispatch(),
+    ))
+}
+
+/// LSE0+ composed from Burn's operations (`dim` kept, as in [`crate::lse0_plus`]).
+pub fn lse0_plus<const D: usize>(x: Tensor<D>, dim: usize) -> Tensor<D> {
+    Tensor::from_dispatch(lse0_plus_dispatch::<Dispatch>(x.into_dispatch(), dim))
+}
 
 fn s(v: f64) -> Scalar {
     Scalar::Float(v)
@@ -55,37 +97,42 @@ fn softplus1<B: Backend>(z: FloatTensor<B>) -> FloatTensor<B> {
 }
 
 /// `f(x)` for an elementwise function.
-pub(crate) fn forward<B: Backend>(kind: Kind, x: FloatTensor<B>, p: f64) -> FloatTensor<B> {
+pub(crate) fn forward<B: Backend>(kind: Elementwise, x: FloatTensor<B>, p: f64) -> FloatTensor<B> {
     match kind {
-        Kind::Relu => B::relu(x),
-        Kind::LeakyRelu => B::leaky_relu(x, s(p)),
-        Kind::Gelu => B::gelu(x),
-        Kind::GeluTanh => {
+        Elementwise::Relu => B::relu(x),
+        Elementwise::LeakyRelu => B::leaky_relu(x, s(p)),
+        // x/2 (1 + erf(x / sqrt 2)), not Burn's `gelu` op: its autodiff backward differentiates
+        // the tanh approximation.
+        Elementwise::Gelu => {
+            let erf = B::float_erf(scale::<B>(x.clone(), core::f64::consts::FRAC_1_SQRT_2));
+            scale::<B>(mul::<B>(x, B::float_add_scalar(erf, s(1.0))), 0.5)
+        }
+        Elementwise::GeluTanh => {
             let (c1, c2) = gelu_tanh_c();
             let x2 = mul::<B>(x.clone(), x.clone());
             let v = mul::<B>(x.clone(), B::float_add_scalar(scale::<B>(x2, c2), s(c1)));
             mul::<B>(x, B::sigmoid(v))
         }
-        Kind::Silu => mul::<B>(x.clone(), B::sigmoid(x)),
-        Kind::Softplus => scale::<B>(softplus1::<B>(scale::<B>(x, p)), 1.0 / p),
-        Kind::SoftplusApprox => {
+        Elementwise::Silu => mul::<B>(x.clone(), B::sigmoid(x)),
+        Elementwise::Softplus => scale::<B>(softplus1::<B>(scale::<B>(x, p)), 1.0 / p),
+        Elementwise::SoftplusApprox => {
             // x / (1 - e^(-x / ln 2)), ln 2 where that is 0 / 0.
             let zero = eq::<B>(x.clone(), 0.0);
             let e = B::float_exp(scale::<B>(x.clone(), -1.0 / LN_2));
             let den = B::float_add_scalar(B::float_neg(e), s(1.0));
             B::float_mask_fill(B::float_div(x, den), zero, s(LN_2))
         }
-        Kind::Elu => {
+        Elementwise::Elu => {
             let neg = le::<B>(x.clone(), 0.0);
             let tail = scale::<B>(B::float_sub_scalar(B::float_exp(x.clone()), s(1.0)), p);
             B::float_mask_where(x, neg, tail)
         }
-        Kind::SRelu => {
+        Elementwise::SRelu => {
             let below = lt::<B>(x.clone(), -p);
             B::float_mask_fill(x, below, s(-p))
         }
-        Kind::Mish => mul::<B>(x.clone(), B::float_tanh(softplus1::<B>(x))),
-        Kind::Squareplus => {
+        Elementwise::Mish => mul::<B>(x.clone(), B::float_tanh(softplus1::<B>(x))),
+        Elementwise::Squareplus => {
             let r = B::float_sqrt(B::float_add_scalar(mul::<B>(x.clone(), x.clone()), s(p)));
             scale::<B>(B::float_add(x, r), 0.5)
         }
@@ -93,7 +140,7 @@ pub(crate) fn forward<B: Backend>(kind: Kind, x: FloatTensor<B>, p: f64) -> Floa
 }
 
 /// `f'(x)` for an elementwise function.
-fn derivative<B: Backend>(kind: Kind, x: FloatTensor<B>, p: f64) -> FloatTensor<B> {
+fn derivative<B: Backend>(kind: Elementwise, x: FloatTensor<B>, p: f64) -> FloatTensor<B> {
     let (shape, device, dtype) = (x.shape(), x.device(), x.dtype());
     let ones = || B::float_ones(shape.clone(), &device, dtype.into());
     let zeros = || B::float_zeros(shape.clone(), &device, dtype.into());
@@ -103,28 +150,44 @@ fn derivative<B: Backend>(kind: Kind, x: FloatTensor<B>, p: f64) -> FloatTensor<
         B::float_mask_where(ones(), below, left)
     };
     match kind {
-        Kind::Relu => step(x, 0.0, zeros()),
-        Kind::LeakyRelu => step(x, 0.0, scale::<B>(ones(), p)),
-        Kind::Gelu => B::gelu_backward(x, ones()),
-        Kind::GeluTanh => {
+        Elementwise::Relu => step(x, 0.0, zeros()),
+        Elementwise::LeakyRelu => step(x, 0.0, scale::<B>(ones(), p)),
+        Elementwise::Gelu => {
+            // Phi(x) + x phi(x). (Burn 0.22.1's `gelu_backward` is the derivative of the tanh
+            // approximation, off by up to 1e-4 from the exact GELU's near x = -4.)
+            let cdf = scale::<B>(
+                B::float_add_scalar(
+                    B::float_erf(scale::<B>(x.clone(), core::f64::consts::FRAC_1_SQRT_2)),
+                    s(1.0),
+                ),
+                0.5,
+            );
+            let x2 = mul::<B>(x.clone(), x.clone());
+            let pdf = scale::<B>(B::float_exp(scale::<B>(x2, -0.5)), 1.0 / (2.0 * PI).sqrt());
+            B::float_add(cdf, mul::<B>(x, pdf))
+        }
+        Elementwise::GeluTanh => {
             // sigmoid(v) (1 + x (1 - sigmoid(v)) v'), v' = C1 + 3 C2 x^2
             let (c1, c2) = gelu_tanh_c();
             let x2 = mul::<B>(x.clone(), x.clone());
-            let v = mul::<B>(x.clone(), B::float_add_scalar(scale::<B>(x2.clone(), c2), s(c1)));
+            let v = mul::<B>(
+                x.clone(),
+                B::float_add_scalar(scale::<B>(x2.clone(), c2), s(c1)),
+            );
             let dv = B::float_add_scalar(scale::<B>(x2, 3.0 * c2), s(c1));
             let sg = B::sigmoid(v);
             let one_m = B::float_add_scalar(B::float_neg(sg.clone()), s(1.0));
             let inner = B::float_add_scalar(mul::<B>(mul::<B>(x, one_m), dv), s(1.0));
             mul::<B>(sg, inner)
         }
-        Kind::Silu => {
+        Elementwise::Silu => {
             // s (1 + x (1 - s))
             let sg = B::sigmoid(x.clone());
             let one_m = B::float_add_scalar(B::float_neg(sg.clone()), s(1.0));
             mul::<B>(sg, B::float_add_scalar(mul::<B>(x, one_m), s(1.0)))
         }
-        Kind::Softplus => B::sigmoid(scale::<B>(x, p)),
-        Kind::SoftplusApprox => {
+        Elementwise::Softplus => B::sigmoid(scale::<B>(x, p)),
+        Elementwise::SoftplusApprox => {
             // w = e^(-|u|), u = x / ln 2: f' = (1 - w - u w) / (1 - w)^2 for u >= 0 and
             // w (w - 1 - u) / (1 - w)^2 for u < 0; 1/2 at 0.
             let zero = eq::<B>(x.clone(), 0.0);
@@ -138,16 +201,16 @@ fn derivative<B: Backend>(kind: Kind, x: FloatTensor<B>, p: f64) -> FloatTensor<
             let d = B::float_div(num, mul::<B>(one_m.clone(), one_m));
             B::float_mask_fill(d, zero, s(0.5))
         }
-        Kind::Elu => step(x.clone(), 0.0, scale::<B>(B::float_exp(x), p)),
-        Kind::SRelu => step(x, -p, zeros()),
-        Kind::Mish => {
+        Elementwise::Elu => step(x.clone(), 0.0, scale::<B>(B::float_exp(x), p)),
+        Elementwise::SRelu => step(x, -p, zeros()),
+        Elementwise::Mish => {
             // tanh(sp) + x sech^2(sp) sigmoid(x)
             let t = B::float_tanh(softplus1::<B>(x.clone()));
             let sech2 = B::float_add_scalar(B::float_neg(mul::<B>(t.clone(), t.clone())), s(1.0));
             let rest = mul::<B>(mul::<B>(x.clone(), sech2), B::sigmoid(x));
             B::float_add(t, rest)
         }
-        Kind::Squareplus => {
+        Elementwise::Squareplus => {
             // (1 + x / sqrt(x^2 + b)) / 2
             let r = B::float_sqrt(B::float_add_scalar(mul::<B>(x.clone(), x.clone()), s(p)));
             scale::<B>(B::float_add_scalar(B::float_div(x, r), s(1.0)), 0.5)
@@ -157,7 +220,7 @@ fn derivative<B: Backend>(kind: Kind, x: FloatTensor<B>, p: f64) -> FloatTensor<
 
 /// `f'(x) grad` for an elementwise function.
 pub(crate) fn backward<B: Backend>(
-    kind: Kind,
+    kind: Elementwise,
     x: FloatTensor<B>,
     grad: FloatTensor<B>,
     p: f64,
@@ -175,7 +238,10 @@ pub(crate) fn alpha_broadcast<B: Backend>(x_rank: usize, alpha: FloatTensor<B>) 
     B::float_reshape(alpha, dims.into())
 }
 
-pub(crate) fn prelu<B: Backend>(x: FloatTensor<B>, alpha: FloatTensor<B>) -> FloatTensor<B> {
+pub(crate) fn prelu_dispatch<B: Backend>(
+    x: FloatTensor<B>,
+    alpha: FloatTensor<B>,
+) -> FloatTensor<B> {
     let alpha = alpha_broadcast::<B>(x.shape().num_dims(), alpha);
     let neg = le::<B>(x.clone(), 0.0);
     let scaled = mul::<B>(x.clone(), alpha);
@@ -199,7 +265,11 @@ pub(crate) fn prelu_backward<B: Backend>(
     } else {
         (0..rank).collect()
     };
-    let da = if dims.is_empty() { t } else { B::float_sum_dims(t, &dims) };
+    let da = if dims.is_empty() {
+        t
+    } else {
+        B::float_sum_dims(t, &dims)
+    };
     (dx, B::float_reshape(da, alpha_shape))
 }
 
@@ -208,7 +278,7 @@ fn lse0_shift<B: Backend>(x: FloatTensor<B>, dim: usize) -> FloatTensor<B> {
     B::float_clamp_min(B::float_max_dim(x, dim), s(0.0))
 }
 
-pub(crate) fn lse0_plus<B: Backend>(x: FloatTensor<B>, dim: usize) -> FloatTensor<B> {
+pub(crate) fn lse0_plus_dispatch<B: Backend>(x: FloatTensor<B>, dim: usize) -> FloatTensor<B> {
     // m + ln(e^-m + sum e^(x - m))
     let m = lse0_shift::<B>(x.clone(), dim);
     let sum = B::float_sum_dim(B::float_exp(B::float_sub(x, m.clone())), dim);
@@ -224,6 +294,9 @@ pub(crate) fn lse0_plus_backward<B: Backend>(
     // grad e^(x_i - m) / (e^-m + sum_j e^(x_j - m))
     let m = lse0_shift::<B>(x.clone(), dim);
     let e = B::float_exp(B::float_sub(x, m.clone()));
-    let total = B::float_add(B::float_exp(B::float_neg(m)), B::float_sum_dim(e.clone(), dim));
+    let total = B::float_add(
+        B::float_exp(B::float_neg(m)),
+        B::float_sum_dim(e.clone(), dim),
+    );
     mul::<B>(e, B::float_div(grad, total))
 }

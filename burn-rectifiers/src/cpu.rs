@@ -1,26 +1,27 @@
-//! The core's slice kernels behind a [`Kind`], for the CPU backends (NdArray, Flex).
+//! The core's slice kernels behind a [`Elementwise`], for the CPU backends (NdArray, Flex).
 
 use rectifiers_core::{Float, kernel};
 
-use crate::kind::{Kind, with_core};
+use crate::Elementwise;
+use crate::elementwise::with_core;
 
 /// `y = f(x)`.
-pub(crate) fn forward<T: Float>(kind: Kind, p: f64, x: &[T], y: &mut [T]) {
+pub(crate) fn forward<T: Float>(kind: Elementwise, p: f64, x: &[T], y: &mut [T]) {
     with_core!(kind, p, |r| kernel::forward(&r, x, y))
 }
 
 /// `xy = f(xy)`.
-pub(crate) fn forward_in_place<T: Float>(kind: Kind, p: f64, xy: &mut [T]) {
+pub(crate) fn forward_in_place<T: Float>(kind: Elementwise, p: f64, xy: &mut [T]) {
     with_core!(kind, p, |r| kernel::forward_in_place(&r, xy))
 }
 
 /// `dx = f'(x) dy`.
-pub(crate) fn backward<T: Float>(kind: Kind, p: f64, x: &[T], dy: &[T], dx: &mut [T]) {
+pub(crate) fn backward<T: Float>(kind: Elementwise, p: f64, x: &[T], dy: &[T], dx: &mut [T]) {
     with_core!(kind, p, |r| kernel::backward(&r, x, dy, dx))
 }
 
 /// `g = f'(x) g`.
-pub(crate) fn backward_in_place<T: Float>(kind: Kind, p: f64, x: &[T], g: &mut [T]) {
+pub(crate) fn backward_in_place<T: Float>(kind: Elementwise, p: f64, x: &[T], g: &mut [T]) {
     with_core!(kind, p, |r| kernel::backward_in_place(&r, x, g))
 }
 

@@ -4,9 +4,9 @@
 use burn::backend::{Flex, flex::FlexTensor, tensor::FloatTensor};
 use burn::tensor::DType;
 
+use crate::Elementwise;
 use crate::RectifierBackend;
 use crate::cpu;
-use crate::kind::Kind;
 
 /// Runs `$body` with `$T` bound to the element type of a float dtype.
 macro_rules! per_float {
@@ -47,7 +47,7 @@ fn same_dtype(what: &str, a: &FlexTensor, b: &FlexTensor) {
     assert_eq!(a.dtype(), b.dtype(), "{what}: tensors of different dtypes");
 }
 
-fn forward(kind: Kind, x: FlexTensor, p: f64) -> FlexTensor {
+fn forward(kind: Elementwise, x: FlexTensor, p: f64) -> FlexTensor {
     let mut x = contiguous(x);
     let (start, end) = x.layout().contiguous_offsets().expect("contiguous");
     per_float!(kind.name(), x.dtype(), T => {
@@ -62,7 +62,7 @@ fn forward(kind: Kind, x: FlexTensor, p: f64) -> FlexTensor {
     })
 }
 
-fn backward(kind: Kind, x: FlexTensor, grad: FlexTensor, p: f64) -> FlexTensor {
+fn backward(kind: Elementwise, x: FlexTensor, grad: FlexTensor, p: f64) -> FlexTensor {
     same_dtype(kind.name(), &x, &grad);
     let x = contiguous(x);
     let mut grad = contiguous(grad);
@@ -92,11 +92,7 @@ fn prelu(x: FlexTensor, alpha: FlexTensor) -> FlexTensor {
     y
 }
 
-fn prelu_backward(
-    x: FlexTensor,
-    alpha: FlexTensor,
-    grad: FlexTensor,
-) -> (FlexTensor, FlexTensor) {
+fn prelu_backward(x: FlexTensor, alpha: FlexTensor, grad: FlexTensor) -> (FlexTensor, FlexTensor) {
     same_dtype("prelu", &x, &alpha);
     same_dtype("prelu", &x, &grad);
     let (x, alpha, grad) = (contiguous(x), contiguous(alpha), contiguous(grad));
@@ -151,10 +147,10 @@ macro_rules! unary_impls {
     ($($name:ident, $bwd:ident, $kind:ident $(, $p:ident)?;)*) => {
         $(
             fn $name(x: FloatTensor<Self> $(, $p: f64)?) -> FloatTensor<Self> {
-                forward(Kind::$kind, x, 0.0 $(+ $p)?)
+                forward(Elementwise::$kind, x, 0.0 $(+ $p)?)
             }
             fn $bwd(x: FloatTensor<Self>, grad: FloatTensor<Self> $(, $p: f64)?) -> FloatTensor<Self> {
-                backward(Kind::$kind, x, grad, 0.0 $(+ $p)?)
+                backward(Elementwise::$kind, x, grad, 0.0 $(+ $p)?)
             }
         )*
     };

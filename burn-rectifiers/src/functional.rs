@@ -9,7 +9,30 @@
 use burn::backend::Dispatch;
 use burn::tensor::Tensor;
 
-use crate::RectifierBackend;
+use crate::{Elementwise, RectifierBackend};
+
+/// `f(x)` for an elementwise function chosen at run time, fused; `p` is its parameter (see
+/// [`Elementwise::default_param`]).
+///
+/// # Panics
+///
+/// If `p` is invalid for `f` (see [`Elementwise::check`]).
+///
+/// ```
+/// use burn::tensor::{Device, Tensor};
+/// use burn_rectifiers::{Elementwise, apply};
+///
+/// let x = Tensor::<1>::from_floats([-3.0, 0.0], &Device::default());
+/// let y = apply(Elementwise::Squareplus, x, 4.0);
+/// assert_eq!(y.into_data().try_to_vec::<f32>().unwrap(), [0.5, 1.0]);
+/// ```
+#[track_caller]
+pub fn apply<const D: usize>(f: Elementwise, x: Tensor<D>, p: f64) -> Tensor<D> {
+    if let Err(e) = f.check(p) {
+        panic!("{e}");
+    }
+    Tensor::from_dispatch(f.forward::<Dispatch>(x.into_dispatch(), p))
+}
 
 /// Panics with the core's message when a parameter is invalid.
 #[track_caller]
@@ -29,11 +52,13 @@ fn check<T>(r: Result<T, rectifiers_core::ParamError>) {
 ///
 /// let x = Tensor::<1>::from_floats([-1.0, 0.0, 2.0], &Device::default());
 /// let y = relu(x);
-/// assert_eq!(y.into_data().to_vec::<f32>().unwrap(), [0.0, 0.0, 2.0]);
+/// assert_eq!(y.into_data().try_to_vec::<f32>().unwrap(), [0.0, 0.0, 2.0]);
 /// ```
 #[track_caller]
 pub fn relu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_relu(x.into_dispatch()))
+    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_relu(
+        x.into_dispatch(),
+    ))
 }
 
 /// x for x > 0, else negative_slope * x.
@@ -50,12 +75,15 @@ pub fn relu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
 ///
 /// let x = Tensor::<1>::from_floats([-1.0, 2.0], &Device::default());
 /// let y = leaky_relu(x, 0.01);
-/// assert_eq!(y.into_data().to_vec::<f32>().unwrap(), [-0.01, 2.0]);
+/// assert_eq!(y.into_data().try_to_vec::<f32>().unwrap(), [-0.01, 2.0]);
 /// ```
 #[track_caller]
 pub fn leaky_relu<const D: usize>(x: Tensor<D>, negative_slope: f64) -> Tensor<D> {
     check(rectifiers_core::LeakyRelu::new(negative_slope));
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_leaky_relu(x.into_dispatch(), negative_slope))
+    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_leaky_relu(
+        x.into_dispatch(),
+        negative_slope,
+    ))
 }
 
 /// x Φ(x) = x/2 erfc(-x/√2).
@@ -72,7 +100,9 @@ pub fn leaky_relu<const D: usize>(x: Tensor<D>, negative_slope: f64) -> Tensor<D
 /// ```
 #[track_caller]
 pub fn gelu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_gelu(x.into_dispatch()))
+    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_gelu(
+        x.into_dispatch(),
+    ))
 }
 
 /// x σ(v), v = 2 √(2/π) (x + 0.044715 x³): the tanh approximation of GELU.
@@ -89,7 +119,9 @@ pub fn gelu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
 /// ```
 #[track_caller]
 pub fn gelu_tanh<const D: usize>(x: Tensor<D>) -> Tensor<D> {
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_gelu_tanh(x.into_dispatch()))
+    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_gelu_tanh(
+        x.into_dispatch(),
+    ))
 }
 
 /// x σ(x).
@@ -106,7 +138,9 @@ pub fn gelu_tanh<const D: usize>(x: Tensor<D>) -> Tensor<D> {
 /// ```
 #[track_caller]
 pub fn silu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_silu(x.into_dispatch()))
+    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_silu(
+        x.into_dispatch(),
+    ))
 }
 
 /// ln(1 + e^{k x}) / k, the sharp softplus (k = 1 is the usual one).
@@ -128,7 +162,10 @@ pub fn silu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
 #[track_caller]
 pub fn softplus<const D: usize>(x: Tensor<D>, k: f64) -> Tensor<D> {
     check(rectifiers_core::Softplus::new(k));
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_softplus(x.into_dispatch(), k))
+    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_softplus(
+        x.into_dispatch(),
+        k,
+    ))
 }
 
 /// x / (1 - e^{-x/ln 2}), and ln 2 at 0.
@@ -145,7 +182,9 @@ pub fn softplus<const D: usize>(x: Tensor<D>, k: f64) -> Tensor<D> {
 /// ```
 #[track_caller]
 pub fn softplus_approx<const D: usize>(x: Tensor<D>) -> Tensor<D> {
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_softplus_approx(x.into_dispatch()))
+    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_softplus_approx(
+        x.into_dispatch(),
+    ))
 }
 
 /// x for x > 0, else alpha (e^x - 1).
@@ -162,12 +201,15 @@ pub fn softplus_approx<const D: usize>(x: Tensor<D>) -> Tensor<D> {
 ///
 /// let x = Tensor::<1>::from_floats([0.0, 2.0], &Device::default());
 /// let y = elu(x, 1.0);
-/// assert_eq!(y.into_data().to_vec::<f32>().unwrap(), [0.0, 2.0]);
+/// assert_eq!(y.into_data().try_to_vec::<f32>().unwrap(), [0.0, 2.0]);
 /// ```
 #[track_caller]
 pub fn elu<const D: usize>(x: Tensor<D>, alpha: f64) -> Tensor<D> {
     check(rectifiers_core::Elu::new(alpha));
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_elu(x.into_dispatch(), alpha))
+    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_elu(
+        x.into_dispatch(),
+        alpha,
+    ))
 }
 
 /// max(-a, x), the shifted ReLU.
@@ -184,12 +226,15 @@ pub fn elu<const D: usize>(x: Tensor<D>, alpha: f64) -> Tensor<D> {
 ///
 /// let x = Tensor::<1>::from_floats([-3.0, -0.5, 2.0], &Device::default());
 /// let y = srelu(x, 1.0);
-/// assert_eq!(y.into_data().to_vec::<f32>().unwrap(), [-1.0, -0.5, 2.0]);
+/// assert_eq!(y.into_data().try_to_vec::<f32>().unwrap(), [-1.0, -0.5, 2.0]);
 /// ```
 #[track_caller]
 pub fn srelu<const D: usize>(x: Tensor<D>, a: f64) -> Tensor<D> {
     check(rectifiers_core::SRelu::new(a));
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_srelu(x.into_dispatch(), a))
+    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_srelu(
+        x.into_dispatch(),
+        a,
+    ))
 }
 
 /// x tanh(softplus(x)).
@@ -206,7 +251,9 @@ pub fn srelu<const D: usize>(x: Tensor<D>, a: f64) -> Tensor<D> {
 /// ```
 #[track_caller]
 pub fn mish<const D: usize>(x: Tensor<D>) -> Tensor<D> {
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_mish(x.into_dispatch()))
+    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_mish(
+        x.into_dispatch(),
+    ))
 }
 
 /// (x + √(x² + b)) / 2 (b = 0 is ReLU).
@@ -223,12 +270,15 @@ pub fn mish<const D: usize>(x: Tensor<D>) -> Tensor<D> {
 ///
 /// let x = Tensor::<1>::from_floats([0.0, -3.0], &Device::default());
 /// let y = squareplus(x, 4.0);
-/// assert_eq!(y.into_data().to_vec::<f32>().unwrap(), [1.0, 0.5]);
+/// assert_eq!(y.into_data().try_to_vec::<f32>().unwrap(), [1.0, 0.5]);
 /// ```
 #[track_caller]
 pub fn squareplus<const D: usize>(x: Tensor<D>, b: f64) -> Tensor<D> {
     check(rectifiers_core::Squareplus::new(b));
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_squareplus(x.into_dispatch(), b))
+    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_squareplus(
+        x.into_dispatch(),
+        b,
+    ))
 }
 
 /// PReLU, `x` for `x > 0`, else `alpha_c x`, with a learned slope per channel.
@@ -249,7 +299,7 @@ pub fn squareplus<const D: usize>(x: Tensor<D>, b: f64) -> Tensor<D> {
 /// let x = Tensor::<2>::from_floats([[-1.0, 2.0], [-4.0, -1.0]], &device);
 /// let alpha = Tensor::<1>::from_floats([0.25, 0.5], &device);
 /// let y = prelu(x, alpha);
-/// assert_eq!(y.into_data().to_vec::<f32>().unwrap(), [-0.25, 2.0, -1.0, -0.5]);
+/// assert_eq!(y.into_data().try_to_vec::<f32>().unwrap(), [-0.25, 2.0, -1.0, -0.5]);
 /// ```
 #[track_caller]
 pub fn prelu<const D: usize>(x: Tensor<D>, alpha: Tensor<1>) -> Tensor<D> {
@@ -282,11 +332,17 @@ pub fn prelu<const D: usize>(x: Tensor<D>, alpha: Tensor<1>) -> Tensor<D> {
 /// let x = Tensor::<2>::from_floats([[0.0, 0.0, 0.0], [1000.0, 0.0, -1000.0]], &Device::default());
 /// let y = lse0_plus(x, 1);
 /// assert_eq!(y.dims(), [2, 1]);
-/// let y = y.into_data().to_vec::<f32>().unwrap();
+/// let y = y.into_data().try_to_vec::<f32>().unwrap();
 /// assert_eq!(y, [4.0_f32.ln(), 1000.0]);
 /// ```
 #[track_caller]
 pub fn lse0_plus<const D: usize>(x: Tensor<D>, dim: usize) -> Tensor<D> {
-    assert!(dim < D, "lse0_plus: dim {dim} is out of range for a tensor of rank {D}");
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_lse0_plus(x.into_dispatch(), dim))
+    assert!(
+        dim < D,
+        "lse0_plus: dim {dim} is out of range for a tensor of rank {D}"
+    );
+    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_lse0_plus(
+        x.into_dispatch(),
+        dim,
+    ))
 }

@@ -5,9 +5,10 @@
 #![allow(deprecated)]
 
 mod backend;
-mod composed;
+pub mod composed;
+mod elementwise;
 mod functional;
-mod kind;
+pub mod nn;
 
 #[cfg(feature = "autodiff")]
 mod autodiff;
@@ -17,7 +18,9 @@ mod cpu;
 mod ndarray;
 
 pub use backend::RectifierBackend;
+pub use elementwise::Elementwise;
 pub use functional::*;
+pub use rectifiers_core::ParamError;
 #[cfg(feature = "cube")]
 mod cube;
 #[cfg(feature = "flex")]

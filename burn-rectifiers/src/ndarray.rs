@@ -7,9 +7,9 @@ use burn::backend::{NdArray, ndarray::NdArrayTensor, tensor::FloatTensor};
 use ndarray::{ArcArray, ArrayViewD, IxDyn};
 use rectifiers_core::Float;
 
+use crate::Elementwise;
 use crate::RectifierBackend;
 use crate::cpu;
-use crate::kind::Kind;
 
 /// Runs `$body` with `$a` bound to the storage of a float tensor and `$T` to its element type;
 /// the body returns an `ArcArray<$T, IxDyn>`.
@@ -24,7 +24,11 @@ macro_rules! per_float {
                 type $T = f64;
                 NdArrayTensor::from($body)
             }
-            other => panic!("{}: NdArray float tensors are f32 or f64, got {:?}", $what, other.dtype()),
+            other => panic!(
+                "{}: NdArray float tensors are f32 or f64, got {:?}",
+                $what,
+                other.dtype()
+            ),
         }
     };
 }
@@ -41,7 +45,12 @@ macro_rules! per_float2 {
                 type $T = f64;
                 $body
             }
-            (a, b) => panic!("{}: dtypes {:?} and {:?} differ or are not f32/f64", $what, a.dtype(), b.dtype()),
+            (a, b) => panic!(
+                "{}: dtypes {:?} and {:?} differ or are not f32/f64",
+                $what,
+                a.dtype(),
+                b.dtype()
+            ),
         }
     };
 }
@@ -57,7 +66,7 @@ fn map_new<T: Float>(x: ArrayViewD<'_, T>, f: impl FnOnce(&[T], &mut [T])) -> Ar
     ArcArray::from_shape_vec(IxDyn(x.shape()), y).expect("shape matches")
 }
 
-fn forward(kind: Kind, x: NdArrayTensor, p: f64) -> NdArrayTensor {
+fn forward(kind: Elementwise, x: NdArrayTensor, p: f64) -> NdArrayTensor {
     per_float!(kind.name(), x, |a: T| {
         if a.is_unique() {
             let mut a = a.into_shared();
@@ -73,7 +82,7 @@ fn forward(kind: Kind, x: NdArrayTensor, p: f64) -> NdArrayTensor {
     })
 }
 
-fn backward(kind: Kind, x: NdArrayTensor, grad: NdArrayTensor, p: f64) -> NdArrayTensor {
+fn backward(kind: Elementwise, x: NdArrayTensor, grad: NdArrayTensor, p: f64) -> NdArrayTensor {
     per_float2!(kind.name(), x, grad, |x, g: T| {
         let xv = x.view();
         let xs = xv.as_standard_layout();
@@ -186,10 +195,10 @@ macro_rules! unary_impls {
     ($($name:ident, $bwd:ident, $kind:ident $(, $p:ident)?;)*) => {
         $(
             fn $name(x: FloatTensor<Self> $(, $p: f64)?) -> FloatTensor<Self> {
-                forward(Kind::$kind, x, 0.0 $(+ $p)?)
+                forward(Elementwise::$kind, x, 0.0 $(+ $p)?)
             }
             fn $bwd(x: FloatTensor<Self>, grad: FloatTensor<Self> $(, $p: f64)?) -> FloatTensor<Self> {
-                backward(Kind::$kind, x, grad, 0.0 $(+ $p)?)
+                backward(Elementwise::$kind, x, grad, 0.0 $(+ $p)?)
             }
         )*
     };

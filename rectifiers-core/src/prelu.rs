@@ -33,3 +33,31 @@ pub fn prelu_derivative<T: Float>(x: T, alpha: T) -> T {
 
 /// PyTorch's initial slope, `torch.nn.PReLU(init=0.25)`.
 pub const DEFAULT_INIT: f64 = 0.25;
+
+/// Checks a PReLU layer's configuration: `num_parameters >= 1` slopes, all starting at a
+/// finite `init`.
+///
+/// ```
+/// use rectifiers_core::prelu::check_init;
+/// assert!(check_init(3, 0.25).is_ok());
+/// assert_eq!(
+///     check_init(0, 0.25).unwrap_err().to_string(),
+///     "prelu: invalid parameter num_parameters = 0.0: expected num_parameters >= 1"
+/// );
+/// assert_eq!(check_init(1, f64::NAN).unwrap_err().param(), "alpha");
+/// ```
+pub fn check_init(num_parameters: usize, init: f64) -> Result<(), crate::ParamError> {
+    use crate::ParamError;
+    if num_parameters == 0 {
+        return Err(ParamError::new(
+            "prelu",
+            "num_parameters",
+            0.0,
+            "num_parameters >= 1",
+        ));
+    }
+    if !init.is_finite() {
+        return Err(ParamError::new("prelu", "alpha", init, "a finite alpha"));
+    }
+    Ok(())
+}

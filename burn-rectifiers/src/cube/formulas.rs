@@ -11,7 +11,7 @@
 
 use cubecl::prelude::*;
 
-use crate::kind::Kind;
+use crate::Elementwise;
 
 #[cube]
 fn splat<C: Float, N: Size>(#[comptime] v: f32) -> Vector<C, N> {
@@ -26,6 +26,41 @@ fn sigmoid_pair<C: Float, N: Size>(z: Vector<C, N>) -> (Vector<C, N>, Vector<C, 
     let ep = e * p;
     let pos = z.greater_equal(&splat::<C, N>(0.0));
     (select_many(pos, p, ep), select_many(pos, ep, p))
+}
+
+/// `ln(1 + e)` for `e >= 0` without the rounding of `1 + e`: a series below 0.1 (truncation
+/// < 1e-10 relative), `ln(1 + e)` above. WGSL has no `log1p`, and the classic `ln(u) e / (u - 1)`
+/// trick does not survive the reassociation some shader compilers apply (lavapipe does).
+#[cube]
+fn log1p<C: Float, N: Size>(e: Vector<C, N>) -> Vector<C, N> {
+    let mut s = splat::<C, N>(1.0 / 9.0);
+    s = splat::<C, N>(-1.0 / 8.0) + e * s;
+    s = splat::<C, N>(1.0 / 7.0) + e * s;
+    s = splat::<C, N>(-1.0 / 6.0) + e * s;
+    s = splat::<C, N>(1.0 / 5.0) + e * s;
+    s = splat::<C, N>(-1.0 / 4.0) + e * s;
+    s = splat::<C, N>(1.0 / 3.0) + e * s;
+    s = splat::<C, N>(-1.0 / 2.0) + e * s;
+    s = splat::<C, N>(1.0) + e * s;
+    let series = e * s;
+    select_many(
+        e.less_than(&splat::<C, N>(0.1)),
+        series,
+        Vector::ln(splat::<C, N>(1.0) + e),
+    )
+}
+
+/// `e^x - 1` without cancellation near 0 (Kahan's form: WGSL has no `expm1`).
+#[cube]
+fn expm1<C: Float, N: Size>(x: Vector<C, N>) -> Vector<C, N> {
+    let u = Vector::exp(x);
+    let d = u - splat::<C, N>(1.0);
+    let l = Vector::ln(u);
+    let safe = select_many(d.equal(&splat::<C, N>(0.0)), splat::<C, N>(1.0), l);
+    let r = select_many(d.equal(&splat::<C, N>(0.0)), x, d * (x / safe));
+    // Where e^x is tiny or huge the quotient is 0 inf or inf / inf: then d itself is exact.
+    let plain = Vector::abs(x).greater_than(&splat::<C, N>(0.5));
+    select_many(plain, d, r)
 }
 
 /// `erfc(z)` for `z >= 0` (Numerical Recipes' `erfcc`, relative error < 1.2e-7); `erfc(z)` of a
@@ -48,14 +83,23 @@ fn erfc<C: Float, N: Size>(z: Vector<C, N>) -> Vector<C, N> {
     select_many(z.less_than(&splat::<C, N>(0.0)), splat::<C, N>(2.0) - r, r)
 }
 
-/// `sqrt(x^2 + b)`, without overflow of `x^2`.
+/// `sqrt(x^2 + b)` as a hypotenuse of `|x|` and `sqrt(b)`: no overflow or underflow of the
+/// squares.
 #[cube]
 fn hypot_b<C: Float, N: Size>(x: Vector<C, N>, b: Vector<C, N>) -> Vector<C, N> {
     let a = Vector::abs(x);
-    let big = a.greater_than(&splat::<C, N>(1.0));
-    let inv = Vector::recip(select_many(big, a, splat::<C, N>(1.0)));
-    let scaled = a * Vector::sqrt(splat::<C, N>(1.0) + b * inv * inv);
-    select_many(big, scaled, Vector::sqrt(x * x + b))
+    let s = Vector::sqrt(b);
+    let a_big = a.greater_equal(&s);
+    let hi = select_many(a_big, a, s);
+    let lo = select_many(a_big, s, a);
+    let zero = splat::<C, N>(0.0);
+    let is_zero = hi.equal(&zero);
+    let ratio = select_many(
+        is_zero,
+        zero,
+        lo / select_many(is_zero, splat::<C, N>(1.0), hi),
+    );
+    hi * Vector::sqrt(splat::<C, N>(1.0) + ratio * ratio)
 }
 
 /// `tanh(softplus(x)) = n / (n + 2)`, `n = e^x (e^x + 2)`; 1 for `x > 20`.
@@ -90,48 +134,56 @@ fn gelu_tanh_v<C: Float, N: Size>(x: Vector<C, N>) -> (Vector<C, N>, Vector<C, N
 pub(crate) fn forward<C: Float, N: Size>(
     x: Vector<C, N>,
     p: C,
-    #[comptime] kind: Kind,
+    #[comptime] kind: Elementwise,
 ) -> Vector<C, N> {
     let zero = splat::<C, N>(0.0);
     let pv = Vector::new(p);
     match kind {
-        Kind::Relu => select_many(x.less_equal(&zero), zero, x),
-        Kind::LeakyRelu => select_many(x.greater_than(&zero), x, x * pv),
-        Kind::Gelu => {
+        Elementwise::Relu => select_many(x.less_equal(&zero), zero, x),
+        Elementwise::LeakyRelu => select_many(x.greater_than(&zero), x, x * pv),
+        Elementwise::Gelu => {
             let (cdf, _pdf) = gelu_parts::<C, N>(x);
             x * cdf
         }
-        Kind::GeluTanh => {
+        Elementwise::GeluTanh => {
             let (v, _dv) = gelu_tanh_v::<C, N>(x);
             let (s, _sm) = sigmoid_pair::<C, N>(v);
             x * s
         }
-        Kind::Silu => {
+        Elementwise::Silu => {
             let (s, _sm) = sigmoid_pair::<C, N>(x);
             x * s
         }
-        Kind::Softplus => {
+        Elementwise::Softplus => {
             let z = x * pv;
-            let l = Vector::log1p(Vector::exp(-Vector::abs(z))) / pv;
+            let l = log1p::<C, N>(Vector::exp(-Vector::abs(z))) / pv;
             select_many(z.greater_than(&zero), x + l, l)
         }
-        Kind::SoftplusApprox => {
+        Elementwise::SoftplusApprox => {
             let u = x * splat::<C, N>(core::f32::consts::LOG2_E);
-            let d = -Vector::exp_m1(-u);
-            select_many(x.equal(&zero), splat::<C, N>(core::f32::consts::LN_2), x / d)
+            let d = -expm1::<C, N>(-u);
+            // |u| < 2^-12: ln 2 (1 + u/2 + u^2/12) = ln 2 + x/2 to within u^2/12.
+            let near0 = splat::<C, N>(core::f32::consts::LN_2) + x * splat::<C, N>(0.5);
+            select_many(
+                Vector::abs(u).less_than(&splat::<C, N>(2.44e-4)),
+                near0,
+                x / d,
+            )
         }
-        Kind::Elu => select_many(x.greater_than(&zero), x, pv * Vector::exp_m1(x)),
-        Kind::SRelu => select_many(x.less_than(&-pv), -pv, x),
-        Kind::Mish => {
+        Elementwise::Elu => select_many(x.greater_than(&zero), x, pv * expm1::<C, N>(x)),
+        Elementwise::SRelu => select_many(x.less_than(&-pv), -pv, x),
+        Elementwise::Mish => {
             let (t, _n) = mish_t::<C, N>(x);
             x * t
         }
-        Kind::Squareplus => {
+        Elementwise::Squareplus => {
             let r = hypot_b::<C, N>(x, pv);
             // x < 0: b / (2 (r - x)) has no cancellation; 0 where b = x = 0.
             let den = splat::<C, N>(2.0) * (r - x);
             let left = select_many(den.greater_than(&zero), pv / den, zero);
-            select_many(x.greater_than(&zero), (x + r) * splat::<C, N>(0.5), left)
+            // x > 0: x + b / (2 (r + x)), which cannot overflow before f does.
+            let right = x + pv / (splat::<C, N>(2.0) * (r + x));
+            select_many(x.greater_than(&zero), right, left)
         }
     }
 }
@@ -141,32 +193,35 @@ pub(crate) fn forward<C: Float, N: Size>(
 pub(crate) fn derivative<C: Float, N: Size>(
     x: Vector<C, N>,
     p: C,
-    #[comptime] kind: Kind,
+    #[comptime] kind: Elementwise,
 ) -> Vector<C, N> {
     let zero = splat::<C, N>(0.0);
     let one = splat::<C, N>(1.0);
     let pv = Vector::new(p);
     match kind {
-        Kind::Relu => select_many(x.greater_than(&zero), one, zero),
-        Kind::LeakyRelu => select_many(x.greater_than(&zero), one, pv),
-        Kind::Gelu => {
+        Elementwise::Relu => select_many(x.greater_than(&zero), one, zero),
+        Elementwise::LeakyRelu => select_many(x.greater_than(&zero), one, pv),
+        Elementwise::Gelu => {
             let (cdf, pdf) = gelu_parts::<C, N>(x);
             cdf + x * pdf
         }
-        Kind::GeluTanh => {
+        Elementwise::GeluTanh => {
             let (v, dv) = gelu_tanh_v::<C, N>(x);
             let (s, sm) = sigmoid_pair::<C, N>(v);
-            s * (one + x * sm * dv)
+            // |x| > 30: sigmoid(v) is 0 or 1 and x sm dv would be 0 inf.
+            let tail = select_many(x.greater_than(&zero), one, splat::<C, N>(-0.0));
+            let big = Vector::abs(x).greater_than(&splat::<C, N>(30.0));
+            select_many(big, tail, s * (one + x * sm * dv))
         }
-        Kind::Silu => {
+        Elementwise::Silu => {
             let (s, sm) = sigmoid_pair::<C, N>(x);
             s * (one + x * sm)
         }
-        Kind::Softplus => {
+        Elementwise::Softplus => {
             let (s, _sm) = sigmoid_pair::<C, N>(x * pv);
             s
         }
-        Kind::SoftplusApprox => {
+        Elementwise::SoftplusApprox => {
             let u = x * splat::<C, N>(core::f32::consts::LOG2_E);
             // |u| < 1/2: 1/2 + u/6 - u^3/180 + u^5/5040 - u^7/151200 (Bernoulli numbers).
             let u2 = u * u;
@@ -177,21 +232,29 @@ pub(crate) fn derivative<C: Float, N: Size>(
             let series = splat::<C, N>(0.5) + u * s;
             // w = e^-|u|: (1 - w - u w) / (1 - w)^2 for u > 0, w (w - 1 - u) / (1 - w)^2 for u < 0.
             let w = Vector::exp(-Vector::abs(u));
-            let d = -Vector::exp_m1(-Vector::abs(u));
+            let d = -expm1::<C, N>(-Vector::abs(u));
             let num = select_many(u.greater_than(&zero), d - u * w, w * (-d - u));
             let general = num / (d * d);
-            select_many(Vector::abs(u).less_than(&splat::<C, N>(0.5)), series, general)
+            // u > 64: f' = 1 - u e^-u to within e^-64, and u w would be inf 0 at the top.
+            let general = select_many(u.greater_than(&splat::<C, N>(64.0)), one, general);
+            let general = select_many(u.less_than(&splat::<C, N>(-64.0)), zero, general);
+            select_many(
+                Vector::abs(u).less_than(&splat::<C, N>(0.5)),
+                series,
+                general,
+            )
         }
-        Kind::Elu => select_many(x.greater_than(&zero), one, pv * Vector::exp(x)),
-        Kind::SRelu => select_many(x.greater_than(&-pv), one, zero),
-        Kind::Mish => {
+        Elementwise::Elu => select_many(x.greater_than(&zero), one, pv * Vector::exp(x)),
+        Elementwise::SRelu => select_many(x.greater_than(&-pv), one, zero),
+        Elementwise::Mish => {
             // tanh(sp) + x sech^2(sp) sigmoid(x), sech^2 = (1 - t)(1 + t), 1 - t = 2 / (n + 2).
             let (t, n) = mish_t::<C, N>(x);
             let sech2 = splat::<C, N>(2.0) / (n + splat::<C, N>(2.0)) * (one + t);
             let (s, _sm) = sigmoid_pair::<C, N>(x);
-            t + x * sech2 * s
+            // x > 20: e^x was capped above, and f' = 1 to working precision.
+            select_many(x.greater_than(&splat::<C, N>(20.0)), one, t + x * sech2 * s)
         }
-        Kind::Squareplus => {
+        Elementwise::Squareplus => {
             let r = hypot_b::<C, N>(x, pv);
             // x > 0: (1 + x / r) / 2; x <= 0: b / (2 r (r - x)), without cancellation.
             let right = (one + x / r) * splat::<C, N>(0.5);
@@ -202,6 +265,13 @@ pub(crate) fn derivative<C: Float, N: Size>(
     }
 }
 
+/// `(x == +inf, x == -inf)`, without an infinity literal (WGSL has none).
+#[cube]
+fn infinities<C: Float, N: Size>(x: Vector<C, N>) -> (Vector<bool, N>, Vector<bool, N>) {
+    let max = Vector::new(C::max_value());
+    (x.greater_than(&max), x.less_than(&-max))
+}
+
 /// `f` at the infinities and NaN, where the formulas above would give `inf / inf` or `0 inf`:
 /// NaN stays NaN, `f(+inf) = +inf`, and the left limit `f(-inf)` per function.
 #[cube]
@@ -209,22 +279,21 @@ pub(crate) fn forward_special<C: Float, N: Size>(
     x: Vector<C, N>,
     y: Vector<C, N>,
     p: C,
-    #[comptime] kind: Kind,
+    #[comptime] kind: Elementwise,
 ) -> Vector<C, N> {
-    let neg_inf = splat::<C, N>(f32::NEG_INFINITY);
+    let (pos_inf, neg_inf) = infinities::<C, N>(x);
     let left = match kind {
-        Kind::Relu => splat::<C, N>(0.0),
-        Kind::LeakyRelu => select_many(
+        Elementwise::Relu | Elementwise::Squareplus => splat::<C, N>(0.0),
+        Elementwise::LeakyRelu => select_many(
             Vector::new(p).equal(&splat::<C, N>(0.0)),
             splat::<C, N>(-0.0),
-            neg_inf,
+            x * Vector::new(p),
         ),
-        Kind::Elu | Kind::SRelu => -Vector::new(p),
-        Kind::Squareplus => splat::<C, N>(0.0),
+        Elementwise::Elu | Elementwise::SRelu => -Vector::new(p),
         _ => splat::<C, N>(-0.0),
     };
-    let y = select_many(x.equal(&neg_inf), left, y);
-    let y = select_many(x.equal(&-neg_inf), x, y);
+    let y = select_many(neg_inf, left, y);
+    let y = select_many(pos_inf, x, y);
     select_many(Vector::is_nan(x), x, y)
 }
 
@@ -234,17 +303,19 @@ pub(crate) fn derivative_special<C: Float, N: Size>(
     x: Vector<C, N>,
     d: Vector<C, N>,
     p: C,
-    #[comptime] kind: Kind,
+    #[comptime] kind: Elementwise,
 ) -> Vector<C, N> {
-    let neg_inf = splat::<C, N>(f32::NEG_INFINITY);
+    let (pos_inf, neg_inf) = infinities::<C, N>(x);
     let left = match kind {
-        Kind::LeakyRelu => Vector::new(p),
-        Kind::Relu | Kind::SRelu | Kind::Squareplus | Kind::Softplus | Kind::Elu => {
-            splat::<C, N>(0.0)
-        }
+        Elementwise::LeakyRelu => Vector::new(p),
+        Elementwise::Relu
+        | Elementwise::SRelu
+        | Elementwise::Squareplus
+        | Elementwise::Softplus
+        | Elementwise::Elu => splat::<C, N>(0.0),
         _ => splat::<C, N>(-0.0),
     };
-    let d = select_many(x.equal(&neg_inf), left, d);
-    let d = select_many(x.equal(&-neg_inf), splat::<C, N>(1.0), d);
+    let d = select_many(neg_inf, left, d);
+    let d = select_many(pos_inf, splat::<C, N>(1.0), d);
     select_many(Vector::is_nan(x), x, d)
 }

@@ -11,7 +11,7 @@ use cubecl::{
 };
 
 use super::formulas::{derivative, derivative_special, forward, forward_special};
-use crate::kind::Kind;
+use crate::Elementwise;
 
 /// `y = f(x)`, evaluated in `C`.
 #[cube(launch_unchecked, address_type = "dynamic")]
@@ -19,7 +19,7 @@ fn forward_kernel<F: Float, C: Float, N: Size>(
     x: LinearView<'_, Vector<F, N>>,
     mut y: LinearViewMut<'_, Vector<F, N>>,
     p: InputScalar,
-    #[comptime] kind: Kind,
+    #[comptime] kind: Elementwise,
     #[define(F, C)] _dtypes: [ElemType; 2],
 ) {
     if !y.is_in_bounds(ABSOLUTE_POS) {
@@ -38,7 +38,7 @@ fn backward_kernel<F: Float, C: Float, N: Size>(
     dy: LinearView<'_, Vector<F, N>>,
     mut dx: LinearViewMut<'_, Vector<F, N>>,
     p: InputScalar,
-    #[comptime] kind: Kind,
+    #[comptime] kind: Elementwise,
     #[define(F, C)] _dtypes: [ElemType; 2],
 ) {
     if !dx.is_in_bounds(ABSOLUTE_POS) {
@@ -72,7 +72,7 @@ fn vector_size(t: &CubeTensor) -> usize {
 }
 
 /// `f(x)`, written over `x` when its buffer can be reused.
-pub(crate) fn launch_forward(kind: Kind, x: CubeTensor, p: f64) -> CubeTensor {
+pub(crate) fn launch_forward(kind: Elementwise, x: CubeTensor, p: f64) -> CubeTensor {
     let n = x.meta.num_elements();
     if n == 0 {
         return x;
@@ -124,8 +124,18 @@ pub(crate) fn launch_forward(kind: Kind, x: CubeTensor, p: f64) -> CubeTensor {
 }
 
 /// `f'(x) grad`, written over `grad` when its buffer can be reused.
-pub(crate) fn launch_backward(kind: Kind, x: CubeTensor, grad: CubeTensor, p: f64) -> CubeTensor {
-    assert_eq!(x.dtype, grad.dtype, "{}: input and gradient dtypes differ", kind.name());
+pub(crate) fn launch_backward(
+    kind: Elementwise,
+    x: CubeTensor,
+    grad: CubeTensor,
+    p: f64,
+) -> CubeTensor {
+    assert_eq!(
+        x.dtype,
+        grad.dtype,
+        "{}: input and gradient dtypes differ",
+        kind.name()
+    );
     let n = x.meta.num_elements();
     if n == 0 {
         return grad;

@@ -8,18 +8,18 @@ mod kernel;
 use burn::backend::tensor::FloatTensor;
 use burn_cubecl::CubeBackend;
 
+use crate::Elementwise;
 use crate::RectifierBackend;
-use crate::kind::Kind;
 use kernel::{launch_backward, launch_forward};
 
 macro_rules! unary_impls {
     ($($name:ident, $bwd:ident, $kind:ident $(, $p:ident)?;)*) => {
         $(
             fn $name(x: FloatTensor<Self> $(, $p: f64)?) -> FloatTensor<Self> {
-                launch_forward(Kind::$kind, x, 0.0 $(+ $p)?)
+                launch_forward(Elementwise::$kind, x, 0.0 $(+ $p)?)
             }
             fn $bwd(x: FloatTensor<Self>, grad: FloatTensor<Self> $(, $p: f64)?) -> FloatTensor<Self> {
-                launch_backward(Kind::$kind, x, grad, 0.0 $(+ $p)?)
+                launch_backward(Elementwise::$kind, x, grad, 0.0 $(+ $p)?)
             }
         )*
     };

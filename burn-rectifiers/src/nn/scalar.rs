@@ -1,0 +1,99 @@
+//! The functions with one scalar parameter: a module holding it and a config that checks it.
+
+use burn::config::Config;
+use burn::module::{Content, DisplaySettings, Module, ModuleDisplay};
+use burn::tensor::Tensor;
+
+use crate::{Elementwise, ParamError};
+
+macro_rules! scalar_activation {
+    ($(
+        #[doc = $doc:expr]
+        $name:ident, $config:ident, $f:ident, $kind:ident, $param:ident = $default:literal,
+        #[doc = $param_doc:expr];
+    )*) => {
+        $(
+            #[doc = $doc]
+            ///
+            #[doc = concat!("Built with [`", stringify!($config), "`].")]
+            ///
+            /// # Shapes
+            /// - input: `[..., any]`
+            /// - output: `[..., any]`
+            #[derive(Module, Debug)]
+            #[module(custom_display)]
+            pub struct $name {
+                #[doc = $param_doc]
+                pub $param: f64,
+            }
+
+            #[doc = concat!("Configuration of [`", stringify!($name), "`].")]
+            #[derive(Config, Debug)]
+            pub struct $config {
+                #[doc = $param_doc]
+                #[doc = concat!("Default: ", $default, ".")]
+                #[config(default = $default)]
+                pub $param: f64,
+            }
+
+            impl $config {
+                /// The layer, or the error naming the invalid parameter.
+                pub fn try_init(&self) -> Result<$name, ParamError> {
+                    Elementwise::$kind.check(self.$param)?;
+                    Ok($name { $param: self.$param })
+                }
+
+                /// The layer.
+                ///
+                /// # Panics
+                ///
+                /// If the parameter is invalid, with the message of
+                #[doc = concat!("[`try_init`](Self::try_init).")]
+                #[track_caller]
+                pub fn init(&self) -> $name {
+                    self.try_init().unwrap_or_else(|e| panic!("{e}"))
+                }
+            }
+
+            impl $name {
+                #[doc = concat!("Applies [`", stringify!($f), "`](crate::", stringify!($f), ").")]
+                pub fn forward<const D: usize>(&self, input: Tensor<D>) -> Tensor<D> {
+                    crate::$f(input, self.$param)
+                }
+            }
+
+            impl ModuleDisplay for $name {
+                fn custom_settings(&self) -> Option<DisplaySettings> {
+                    DisplaySettings::new().with_new_line_after_attribute(false).optional()
+                }
+
+                fn custom_content(&self, content: Content) -> Option<Content> {
+                    content.add(stringify!($param), &self.$param).optional()
+                }
+            }
+        )*
+    };
+}
+
+scalar_activation! {
+    /// Leaky ReLU, `x` for `x > 0`, else `negative_slope * x`.
+    LeakyRelu, LeakyReluConfig, leaky_relu, LeakyRelu, negative_slope = "0.01",
+    /// The slope for `x <= 0`, finite.
+    ;
+    /// The sharp softplus, `ln(1 + e^{k x}) / k`.
+    Softplus, SoftplusConfig, softplus, Softplus, k = "1.0",
+    /// The sharpness `k > 0` (PyTorch's `beta`).
+    ;
+    /// ELU, `x` for `x > 0`, else `alpha (e^x - 1)`.
+    Elu, EluConfig, elu, Elu, alpha = "1.0",
+    /// The scale of the negative part, `alpha >= 0`.
+    ;
+    /// SReLU, the shifted ReLU `max(-a, x)`.
+    SRelu, SReluConfig, srelu, SRelu, a = "1.0",
+    /// The shift `a >= 0`.
+    ;
+    /// Squareplus, `(x + sqrt(x^2 + b)) / 2`, a smooth ReLU (`b = 0` is ReLU).
+    Squareplus, SquareplusConfig, squareplus, Squareplus, b = "4.0",
+    /// The curvature `b >= 0`.
+    ;
+}

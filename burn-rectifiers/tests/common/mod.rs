@@ -1,0 +1,227 @@
+//! Shared by the integration tests: the devices to run on, inputs, and the core as reference.
+#![allow(dead_code)]
+#![allow(deprecated)] // burn-ndarray is deprecated upstream; it is still a backend we test.
+
+use burn::tensor::{DType, Device, Tensor, TensorData};
+use burn_rectifiers::Elementwise;
+use rectifiers_core::{Float, kernel};
+
+/// A backend the checks run on: its name, its device, and whether results must equal the core
+/// bit for bit (the CPU backends call the core's kernels) or within a tolerance (cubecl).
+pub struct Backend {
+    pub name: &'static str,
+    pub device: Device,
+    pub exact: bool,
+}
+
+/// NdArray always; Flex and wgpu when their features are on. Without a wgpu adapter the wgpu
+/// checks are skipped with a printed reason, unless `RECTIFIERS_REQUIRE_WGPU=1` (set in CI).
+pub fn backends() -> Vec<Backend> {
+    let mut all = Vec::new();
+    #[cfg(feature = "ndarray")]
+    all.push(Backend {
+        name: "ndarray",
+        device: Device::from(burn::backend::NdArrayDevice::Cpu),
+        exact: true,
+    });
+    #[cfg(feature = "flex")]
+    all.push(Backend {
+        name: "flex",
+        device: Device::from(burn::backend::FlexDevice),
+        exact: true,
+    });
+    #[cfg(feature = "wgpu")]
+    if let Some(device) = wgpu_device() {
+        all.push(Backend {
+            name: "wgpu",
+            device,
+            exact: false,
+        });
+    }
+    all
+}
+
+#[cfg(feature = "wgpu")]
+fn wgpu_device() -> Option<Device> {
+    use std::sync::OnceLock;
+    static PROBE: OnceLock<Result<(), String>> = OnceLock::new();
+    let probe = PROBE.get_or_init(|| {
+        // The wgpu runtime panics when no adapter exists; that is the probe.
+        std::panic::catch_unwind(|| {
+            let device = Device::from(burn::backend::WgpuDevice::default());
+            let x = Tensor::<1>::from_floats([1.0], &device);
+            x.into_data();
+        })
+        .map_err(|e| {
+            e.downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default()
+        })
+    });
+    match probe {
+        Ok(()) => Some(Device::from(burn::backend::WgpuDevice::default())),
+        Err(why) => {
+            assert!(
+                std::env::var("RECTIFIERS_REQUIRE_WGPU").as_deref() != Ok("1"),
+                "RECTIFIERS_REQUIRE_WGPU=1 but no wgpu adapter: {why}"
+            );
+            eprintln!("skipping wgpu: no adapter ({why})");
+            None
+        }
+    }
+}
+
+/// Edge cases and a sweep: NaN, the infinities, signed zeros, subnormals, the extremes, and
+/// every 0.37 from -40 to 40, plus large magnitudes.
+pub fn inputs() -> Vec<f32> {
+    let mut v = vec![
+        f32::NAN,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        0.0,
+        -0.0,
+        1.0e-40,
+        -1.0e-40,
+        f32::MIN_POSITIVE,
+        f32::MAX,
+        -f32::MAX,
+        1.0e4,
+        -1.0e4,
+        1.0e10,
+        -1.0e10,
+        1.0e30,
+        -1.0e30,
+        -0.75,
+        -1.28,
+        -1.19,
+    ];
+    let mut x = -40.0_f32;
+    while x <= 40.0 {
+        v.push(x);
+        x += 0.37;
+    }
+    v
+}
+
+/// Every elementwise function with the parameters checked: the default, and another value.
+pub fn cases() -> Vec<(Elementwise, f64)> {
+    let mut all: Vec<(Elementwise, f64)> = Elementwise::ALL
+        .iter()
+        .map(|&f| (f, f.default_param()))
+        .collect();
+    all.extend([
+        (Elementwise::LeakyRelu, 0.2),
+        (Elementwise::Softplus, 10.0),
+        (Elementwise::Softplus, 0.5),
+        (Elementwise::Elu, 0.5),
+        (Elementwise::SRelu, 0.5),
+        (Elementwise::Squareplus, 0.0),
+        (Elementwise::Squareplus, 0.5),
+    ]);
+    all
+}
+
+/// Runs `$body` with `$r` bound to the core's function for `$f` with parameter `$p`.
+macro_rules! with_rectifier {
+    ($f:expr, $p:expr, |$r:ident| $body:expr) => {{
+        use rectifiers_core as c;
+        match $f {
+            Elementwise::Relu => {
+                let $r = c::Relu;
+                $body
+            }
+            Elementwise::LeakyRelu => {
+                let $r = c::LeakyRelu::new($p).unwrap();
+                $body
+            }
+            Elementwise::Gelu => {
+                let $r = c::Gelu;
+                $body
+            }
+            Elementwise::GeluTanh => {
+                let $r = c::GeluTanh;
+                $body
+            }
+            Elementwise::Silu => {
+                let $r = c::Silu;
+                $body
+            }
+            Elementwise::Softplus => {
+                let $r = c::Softplus::new($p).unwrap();
+                $body
+            }
+            Elementwise::SoftplusApprox => {
+                let $r = c::SoftplusApprox;
+                $body
+            }
+            Elementwise::Elu => {
+                let $r = c::Elu::new($p).unwrap();
+                $body
+            }
+            Elementwise::SRelu => {
+                let $r = c::SRelu::new($p).unwrap();
+                $body
+            }
+            Elementwise::Mish => {
+                let $r = c::Mish;
+                $body
+            }
+            Elementwise::Squareplus => {
+                let $r = c::Squareplus::new($p).unwrap();
+                $body
+            }
+        }
+    }};
+}
+
+/// The core's `f(x)` (the slice kernel both CPU backends call).
+pub fn core_forward<T: Float>(f: Elementwise, p: f64, x: &[T]) -> Vec<T> {
+    let mut y = vec![T::ZERO; x.len()];
+    with_rectifier!(f, p, |r| kernel::forward(&r, x, &mut y));
+    y
+}
+
+/// The core's `f'(x) dy`.
+pub fn core_backward<T: Float>(f: Elementwise, p: f64, x: &[T], dy: &[T]) -> Vec<T> {
+    let mut dx = vec![T::ZERO; x.len()];
+    with_rectifier!(f, p, |r| kernel::backward(&r, x, dy, &mut dx));
+    dx
+}
+
+pub fn tensor_f32(v: &[f32], device: &Device) -> Tensor<1> {
+    Tensor::from_data(TensorData::new(v.to_vec(), [v.len()]), device)
+}
+
+pub fn tensor_of(v: &[f64], dtype: DType, device: &Device) -> Tensor<1> {
+    Tensor::<1>::from_data(TensorData::new(v.to_vec(), [v.len()]), (device, dtype))
+}
+
+pub fn to_f32(t: Tensor<1>) -> Vec<f32> {
+    t.into_data().convert::<f32>().try_to_vec::<f32>().unwrap()
+}
+
+pub fn to_f64(t: Tensor<1>) -> Vec<f64> {
+    t.into_data().convert::<f64>().try_to_vec::<f64>().unwrap()
+}
+
+/// Equal as the same bits, NaN equal to NaN.
+pub fn same<T: Float + PartialEq>(a: T, b: T) -> bool {
+    (a.to_f64().is_nan() && b.to_f64().is_nan()) || a.to_f64().to_bits() == b.to_f64().to_bits()
+}
+
+/// The error of `got` against `want` as `|got - want| / max(|want|, floor)`; 0 when both are
+/// the same infinity or both NaN (and infinite when only one is).
+pub fn rel_err(got: f64, want: f64, floor: f64) -> f64 {
+    if got.is_nan() || want.is_nan() {
+        return if got.is_nan() && want.is_nan() {
+            0.0
+        } else {
+            f64::INFINITY
+        };
+    }
+    if got.is_infinite() || want.is_infinite() {
+        return if got == want { 0.0 } else { f64::INFINITY };
+    }
+    (got - want).abs() / want.abs().max(floor)
+}

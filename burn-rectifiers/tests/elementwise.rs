@@ -1,0 +1,356 @@
+//! The elementwise functions on every backend: forward and gradient against the core (bit for
+//! bit on the CPU backends, within a stated tolerance on wgpu), against the composed fallback,
+//! strided and empty inputs, f64 and the half types, parameter errors.
+
+mod common;
+
+use burn::tensor::{DType, Tensor};
+use burn_rectifiers::{Elementwise, apply, composed};
+use common::{
+    backends, cases, core_backward, core_forward, inputs, rel_err, same, tensor_f32, to_f32,
+};
+
+/// Relative error allowed on wgpu (f32 formulas without the core's corrections; see
+/// `src/cube/formulas.rs`), with `|want|` floored at `FLOOR` so results near 0 are compared
+/// absolutely. Measured maxima are printed by `forward_matches_core`.
+const WGPU_TOL: f64 = 1.0e-4;
+const FLOOR: f64 = 1.0e-3;
+
+/// The upstream gradient used by the backward checks: varied, never 0.
+fn weights(n: usize) -> Vec<f32> {
+    (0..n).map(|i| 0.5 + (i % 7) as f32 * 0.25).collect()
+}
+
+/// On wgpu, inputs whose result depends on subnormal arithmetic (which GPUs flush) are skipped.
+fn comparable(exact: bool, x: f32) -> bool {
+    exact || x == 0.0 || x.abs() >= f32::MIN_POSITIVE
+}
+
+#[test]
+fn forward_matches_core() {
+    let x = inputs();
+    for b in backends() {
+        for (f, p) in cases() {
+            let want = core_forward(f, p, &x);
+            let got = to_f32(apply(f, tensor_f32(&x, &b.device), p));
+            let mut worst = 0.0_f64;
+            for ((&x, &g), &w) in x.iter().zip(&got).zip(&want) {
+                if b.exact {
+                    assert!(
+                        same(g, w),
+                        "{} {}({x}; {p}) = {g}, core {w}",
+                        b.name,
+                        f.name()
+                    );
+                } else if comparable(false, x) {
+                    let e = rel_err(g as f64, w as f64, FLOOR);
+                    worst = worst.max(e);
+                    assert!(
+                        e <= WGPU_TOL,
+                        "{} {}({x}; {p}) = {g}, core {w}",
+                        b.name,
+                        f.name()
+                    );
+                }
+            }
+            if !b.exact {
+                println!(
+                    "{} {}({p}) forward: max rel. error {worst:.2e}",
+                    b.name,
+                    f.name()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn gradient_matches_core() {
+    let x = inputs();
+    let dy = weights(x.len());
+    for b in backends() {
+        let device = b.device.clone().autodiff();
+        for (f, p) in cases() {
+            let want = core_backward(f, p, &x, &dy);
+            let xt = tensor_f32(&x, &device).require_grad();
+            let y = apply(f, xt.clone(), p);
+            let grads = (y * tensor_f32(&dy, &device)).sum().backward();
+            let got = to_f32(xt.grad(&grads).expect("gradient of x"));
+            let mut worst = 0.0_f64;
+            for ((&x, &g), &w) in x.iter().zip(&got).zip(&want) {
+                if b.exact {
+                    assert!(
+                        same(g, w),
+                        "{} {}'({x}; {p}) = {g}, core {w}",
+                        b.name,
+                        f.name()
+                    );
+                } else if comparable(false, x) {
+                    let e = rel_err(g as f64, w as f64, FLOOR);
+                    worst = worst.max(e);
+                    assert!(
+                        e <= WGPU_TOL,
+                        "{} {}'({x}; {p}) = {g}, core {w}",
+                        b.name,
+                        f.name()
+                    );
+                }
+            }
+            if !b.exact {
+                println!(
+                    "{} {}({p}) gradient: max rel. error {worst:.2e}",
+                    b.name,
+                    f.name()
+                );
+            }
+        }
+    }
+}
+
+/// The fused ops and the composed fallback agree where the composed forms are accurate
+/// (moderate inputs), forward and gradient.
+#[test]
+fn matches_composed() {
+    let x: Vec<f32> = (-80..=80).map(|i| i as f32 * 0.1 + 0.013).collect();
+    for b in backends() {
+        let device = b.device.clone().autodiff();
+        for (f, p) in cases() {
+            let xf = tensor_f32(&x, &device).require_grad();
+            let xc = tensor_f32(&x, &device).require_grad();
+            let yf = apply(f, xf.clone(), p);
+            let yc = composed::elementwise(f, xc.clone(), p);
+            let (gf, gc) = (yf.clone().sum().backward(), yc.clone().sum().backward());
+            let pairs = [
+                ("forward", to_f32(yf.inner()), to_f32(yc.inner())),
+                (
+                    "gradient",
+                    to_f32(xf.grad(&gf).unwrap()),
+                    to_f32(xc.grad(&gc).unwrap()),
+                ),
+            ];
+            for (what, fused, comp) in pairs {
+                // The composed softplus approximation cancels near 0 (1 - e^-u): 3e-4 at 0.013.
+                let tol = if f == Elementwise::SoftplusApprox {
+                    1.0e-3
+                } else {
+                    1.0e-4
+                };
+                for ((&x, &a), &c) in x.iter().zip(&fused).zip(&comp) {
+                    let e = rel_err(a as f64, c as f64, 1.0);
+                    assert!(
+                        e <= tol,
+                        "{} {} {what} at {x}: fused {a}, composed {c}",
+                        b.name,
+                        f.name()
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Proof that the fused kernel ran and not the composed fallback: the naive squareplus cancels
+/// to 0 at x = -1e4 (b = 4), the fused one gives b / (2 (sqrt(x^2 + b) - x)) = 1e-4.
+#[test]
+fn fused_path_runs_on_every_backend() {
+    for b in backends() {
+        let x = tensor_f32(&[-1.0e4], &b.device);
+        let composed = to_f32(composed::elementwise(
+            Elementwise::Squareplus,
+            x.clone(),
+            4.0,
+        ));
+        let fused = to_f32(burn_rectifiers::squareplus(x, 4.0));
+        assert_eq!(
+            composed,
+            [0.0],
+            "{}: the composed form is expected to cancel",
+            b.name
+        );
+        // 1e-4 (1 - 1e-8): mpmath, 50 digits.
+        assert!(
+            (fused[0] as f64 - 1.0e-4).abs() < 1.0e-10,
+            "{}: fused gave {}",
+            b.name,
+            fused[0]
+        );
+    }
+}
+
+#[test]
+fn strided_inputs() {
+    let v: Vec<f32> = (0..24).map(|i| i as f32 * 0.7 - 8.0).collect();
+    for b in backends() {
+        let device = b.device.clone().autodiff();
+        for (f, p) in cases() {
+            let x = Tensor::<1>::from_floats(v.as_slice(), &device).reshape([4, 6]);
+            let xt = x.clone().swap_dims(0, 1).require_grad(); // [6, 4], not contiguous
+            let y = apply(f, xt.clone(), p);
+            let dy = Tensor::<1>::from_floats(weights(24).as_slice(), &device).reshape([6, 4]);
+            let grads = (y.clone() * dy.clone()).sum().backward();
+            let got_y = y.inner().into_data().try_to_vec::<f32>().unwrap();
+            let got_dx = xt
+                .grad(&grads)
+                .unwrap()
+                .into_data()
+                .try_to_vec::<f32>()
+                .unwrap();
+            // The same values, contiguous, through the core.
+            let xs = x
+                .inner()
+                .swap_dims(0, 1)
+                .into_data()
+                .try_to_vec::<f32>()
+                .unwrap();
+            let dys = dy.inner().into_data().try_to_vec::<f32>().unwrap();
+            let want_y = core_forward(f, p, &xs);
+            let want_dx = core_backward(f, p, &xs, &dys);
+            for i in 0..24 {
+                let (ey, ed) = (
+                    rel_err(got_y[i] as f64, want_y[i] as f64, FLOOR),
+                    rel_err(got_dx[i] as f64, want_dx[i] as f64, FLOOR),
+                );
+                let tol = if b.exact { 0.0 } else { WGPU_TOL };
+                assert!(
+                    ey <= tol && ed <= tol,
+                    "{} {} strided at {}",
+                    b.name,
+                    f.name(),
+                    xs[i]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn empty_tensors() {
+    for b in backends() {
+        let device = b.device.clone().autodiff();
+        for (f, p) in cases() {
+            let x = Tensor::<2>::zeros([0, 3], &device).require_grad();
+            let y = apply(f, x.clone(), p);
+            assert_eq!(y.dims(), [0, 3], "{} {}", b.name, f.name());
+            let grads = y.sum().backward();
+            assert_eq!(
+                x.grad(&grads).unwrap().dims(),
+                [0, 3],
+                "{} {}",
+                b.name,
+                f.name()
+            );
+        }
+    }
+}
+
+/// f64 on the backends that have it (NdArray, Flex): bit for bit the core's f64 paths.
+#[test]
+fn f64_matches_core() {
+    let x: Vec<f64> = inputs()
+        .iter()
+        .map(|&v| v as f64)
+        .chain([1.0e300, -1.0e300, 1.0e-310])
+        .collect();
+    let dy: Vec<f64> = weights(x.len()).iter().map(|&v| v as f64).collect();
+    for b in backends().into_iter().filter(|b| b.exact) {
+        let device = b.device.clone().autodiff();
+        for (f, p) in cases() {
+            let xt = common::tensor_of(&x, DType::F64, &device).require_grad();
+            let y = apply(f, xt.clone(), p);
+            assert_eq!(y.dtype(), DType::F64);
+            let grads = (y.clone() * common::tensor_of(&dy, DType::F64, &device))
+                .sum()
+                .backward();
+            let got_y = common::to_f64(y.inner());
+            let got_dx = common::to_f64(xt.grad(&grads).unwrap());
+            let (want_y, want_dx) = (core_forward(f, p, &x), core_backward(f, p, &x, &dy));
+            for i in 0..x.len() {
+                assert!(
+                    same(got_y[i], want_y[i]),
+                    "{} f64 {}({})",
+                    b.name,
+                    f.name(),
+                    x[i]
+                );
+                assert!(
+                    same(got_dx[i], want_dx[i]),
+                    "{} f64 {}'({})",
+                    b.name,
+                    f.name(),
+                    x[i]
+                );
+            }
+        }
+    }
+}
+
+/// f16 and bf16 where the backend has them: Flex bit for bit (the core computes in f32 and
+/// rounds once); wgpu within one unit of the type's precision when the adapter has f16.
+#[cfg(feature = "flex")]
+#[test]
+fn half_types_on_flex() {
+    use rectifiers_core::{bf16, f16};
+    let device = burn::tensor::Device::from(burn::backend::FlexDevice);
+    let x: Vec<f64> = (-60..=60).map(|i| i as f64 * 0.25).collect();
+    for (f, p) in cases() {
+        let got = common::to_f64(apply(f, common::tensor_of(&x, DType::F16, &device), p));
+        let xh: Vec<f16> = x.iter().map(|&v| f16::from_f64(v)).collect();
+        let want = core_forward(f, p, &xh);
+        for i in 0..x.len() {
+            assert_eq!(
+                got[i].to_bits(),
+                want[i].to_f64().to_bits(),
+                "f16 {}({})",
+                f.name(),
+                x[i]
+            );
+        }
+        let got = common::to_f64(apply(f, common::tensor_of(&x, DType::BF16, &device), p));
+        let xb: Vec<bf16> = x.iter().map(|&v| bf16::from_f64(v)).collect();
+        let want = core_forward(f, p, &xb);
+        for i in 0..x.len() {
+            assert_eq!(
+                got[i].to_bits(),
+                want[i].to_f64().to_bits(),
+                "bf16 {}({})",
+                f.name(),
+                x[i]
+            );
+        }
+    }
+}
+
+#[test]
+#[should_panic(expected = "squareplus: invalid parameter b = -1.0")]
+fn negative_b_is_rejected() {
+    let x = Tensor::<1>::from_floats([1.0], &Default::default());
+    burn_rectifiers::squareplus(x, -1.0);
+}
+
+#[test]
+#[should_panic(expected = "softplus: invalid parameter k = 0.0")]
+fn zero_sharpness_is_rejected() {
+    let x = Tensor::<1>::from_floats([1.0], &Default::default());
+    burn_rectifiers::softplus(x, 0.0);
+}
+
+#[test]
+#[should_panic(expected = "invalid parameter a = NaN")]
+fn nan_shift_is_rejected() {
+    let x = Tensor::<1>::from_floats([1.0], &Default::default());
+    burn_rectifiers::srelu(x, f64::NAN);
+}
+
+#[test]
+fn parameter_errors_name_the_parameter() {
+    for (f, bad, param) in [
+        (Elementwise::LeakyRelu, f64::INFINITY, "negative_slope"),
+        (Elementwise::Softplus, -1.0, "k"),
+        (Elementwise::Elu, -1.0, "alpha"),
+        (Elementwise::SRelu, -0.5, "a"),
+        (Elementwise::Squareplus, f64::NAN, "b"),
+    ] {
+        let e = f.check(bad).unwrap_err();
+        assert!(e.to_string().contains(param), "{}: {e}", f.name());
+    }
+}
