@@ -22,7 +22,7 @@ use crate::{Elementwise, RectifierBackend};
 /// use burn::tensor::{Device, Tensor};
 /// use burn_rectifiers::{Elementwise, apply};
 ///
-/// let x = Tensor::<1>::from_floats([-3.0, 0.0], &Device::default());
+/// let x = Tensor::<1>::from_floats([-1.5, 0.0], &Device::default());
 /// let y = apply(Elementwise::Squareplus, x, 4.0);
 /// assert_eq!(y.into_data().try_to_vec::<f32>().unwrap(), [0.5, 1.0]);
 /// ```
@@ -268,7 +268,7 @@ pub fn mish<const D: usize>(x: Tensor<D>) -> Tensor<D> {
 /// use burn::tensor::{Device, Tensor};
 /// use burn_rectifiers::squareplus;
 ///
-/// let x = Tensor::<1>::from_floats([0.0, -3.0], &Device::default());
+/// let x = Tensor::<1>::from_floats([0.0, -1.5], &Device::default());
 /// let y = squareplus(x, 4.0);
 /// assert_eq!(y.into_data().try_to_vec::<f32>().unwrap(), [1.0, 0.5]);
 /// ```
