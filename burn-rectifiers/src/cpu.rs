@@ -31,6 +31,7 @@ pub(crate) fn prelu_inner(shape: &[usize]) -> usize {
 }
 
 /// The axis order that moves `dim` last (a swap, so it is its own inverse).
+#[cfg_attr(not(feature = "flex"), allow(dead_code))] // NdArray swaps axes on views instead
 pub(crate) fn dim_last(rank: usize, dim: usize) -> Vec<usize> {
     let mut axes: Vec<usize> = (0..rank).collect();
     axes.swap(dim, rank - 1);

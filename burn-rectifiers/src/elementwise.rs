@@ -195,6 +195,7 @@ impl Elementwise {
 }
 
 /// `shape` with `dim` reduced to 1 (the output shape of LSE0+).
+#[cfg_attr(not(feature = "cube"), allow(dead_code))] // used by the Fusion annotations
 pub(crate) fn reduced_shape(shape: &burn::tensor::Shape, dim: &usize) -> burn::tensor::Shape {
     let mut shape = shape.clone();
     shape[*dim] = 1;

@@ -63,6 +63,7 @@
 
 mod backend;
 pub mod composed;
+pub mod diagnostics;
 mod elementwise;
 mod functional;
 pub mod nn;

@@ -189,3 +189,22 @@ fn unit_layers_forward() {
     let y = Activation::Relu(burn_rectifiers::nn::Relu).forward(x);
     assert_eq!(y.into_data().try_to_vec::<f32>().unwrap(), [0.0, 1.0]);
 }
+
+/// A learnable SReLU shift moves toward the one that produced the target (a = 2, from 1).
+#[test]
+fn learnable_srelu_trains_its_shift() {
+    let device = Device::default().autodiff();
+    let mut layer = SReluConfig::new().with_learnable(true).init_on(&device);
+    let x = Tensor::<1>::from_floats([-3.0, -2.5, -0.2, 1.0], &device);
+    let target = burn_rectifiers::srelu(x.clone(), 2.0);
+    let mut optim = SgdConfig::new().init();
+    for _ in 0..30 {
+        let loss = (layer.forward(x.clone()) - target.clone())
+            .powf_scalar(2.0)
+            .sum();
+        let grads = GradientsParams::from_grads(loss.backward(), &layer);
+        layer = optim.step(0.1, layer, grads);
+    }
+    let a = layer.learned.unwrap().val().into_scalar::<f32>();
+    assert!((a - 2.0).abs() < 0.01, "a = {a}");
+}

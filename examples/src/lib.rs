@@ -1,3 +1,7 @@
 //! Shared code of the demos.
 
+pub mod curves;
+pub mod digits;
+pub mod mlp;
 pub mod plot;
+pub mod train;

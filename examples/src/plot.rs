@@ -260,7 +260,7 @@ pub fn figure_size(n: usize) -> (u32, u32) {
 }
 
 /// Registers the embedded font as plotters' sans-serif family.
-fn register_embedded_font() -> Result<(), PlotError> {
+pub(crate) fn register_embedded_font() -> Result<(), PlotError> {
     register_font(FONT, FontStyle::Normal, DEJAVU_SANS).map_err(|_| PlotError::Font)
 }
 

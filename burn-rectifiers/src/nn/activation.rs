@@ -71,7 +71,7 @@ impl ActivationConfig {
             Self::Softplus(c) => Activation::Softplus(c.try_init()?),
             Self::SoftplusApprox => Activation::SoftplusApprox(SoftplusApprox),
             Self::Elu(c) => Activation::Elu(c.try_init()?),
-            Self::SRelu(c) => Activation::SRelu(c.try_init()?),
+            Self::SRelu(c) => Activation::SRelu(c.try_init_on(device)?),
             Self::Mish => Activation::Mish(Mish),
             Self::Squareplus(c) => Activation::Squareplus(c.try_init()?),
         })

@@ -18,6 +18,7 @@ mod gelu;
 mod lse0_plus;
 mod prelu;
 mod scalar;
+mod srelu;
 mod unit;
 
 pub use activation::{Activation, ActivationConfig};
@@ -25,4 +26,5 @@ pub use gelu::{Gelu, GeluConfig};
 pub use lse0_plus::{Lse0Plus, Lse0PlusConfig};
 pub use prelu::{PRelu, PReluConfig};
 pub use scalar::*;
+pub use srelu::{SRelu, SReluConfig};
 pub use unit::*;

@@ -88,10 +88,6 @@ scalar_activation! {
     Elu, EluConfig, elu, Elu, alpha = "1.0",
     /// The scale of the negative part, `alpha >= 0`.
     ;
-    /// SReLU, the shifted ReLU `max(-a, x)`.
-    SRelu, SReluConfig, srelu, SRelu, a = "1.0",
-    /// The shift `a >= 0`.
-    ;
     /// Squareplus, `(x + sqrt(x^2 + b)) / 2`, a smooth ReLU (`b = 0` is ReLU).
     Squareplus, SquareplusConfig, squareplus, Squareplus, b = "4.0",
     /// The curvature `b >= 0`.
