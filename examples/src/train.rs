@@ -6,11 +6,10 @@ use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
 use burn::tensor::{Device, Int, Tensor};
 use burn_rectifiers::diagnostics::DeadUnitTracker;
-use burn_rectifiers::nn::ActivationConfig;
 use indicatif::ProgressBar;
 
 use crate::digits::{Split, shuffle};
-use crate::mlp::Mlp;
+use crate::mlp::{ActConfig, Mlp};
 
 /// The optimiser of a run.
 #[derive(Clone, Copy, Debug)]
@@ -36,6 +35,8 @@ pub struct RunConfig {
     pub optim: Optim,
     /// Seeds the weights and the batch order.
     pub seed: u64,
+    /// He's initialisation of the hidden weights instead of Burn's default.
+    pub he_init: bool,
 }
 
 /// What a run measured.
@@ -67,15 +68,60 @@ fn accuracy(model: &Mlp, data: &Split, device: &Device) -> f64 {
 /// Trains `act`'s MLP on `train`, reporting `test` accuracy; ticks `progress` once per epoch.
 pub fn train(
     name: &str,
-    act: &ActivationConfig,
-    (train, test): (&Split, &Split),
+    act: &ActConfig,
+    data: (&Split, &Split),
     cfg: &RunConfig,
     device: &Device,
     progress: &ProgressBar,
 ) -> RunResult {
+    fit(name, act, data, cfg, device, progress).1
+}
+
+/// The model [`train`] starts from: the same seed gives the same weights.
+pub fn initial_model(act: &ActConfig, cfg: &RunConfig, device: &Device) -> Mlp {
     device.seed(cfg.seed);
+    Mlp::new(
+        64,
+        &cfg.hidden,
+        act,
+        cfg.he_init,
+        &device.clone().autodiff(),
+    )
+}
+
+/// The Frobenius norm of the loss gradient of each hidden layer's weight, over `data`.
+pub fn gradient_norms(model: &Mlp, data: &Split, device: &Device) -> Vec<f64> {
     let ad = device.clone().autodiff();
-    let mut model = Mlp::new(64, &cfg.hidden, act, &ad);
+    let (x, y) = data.batch(0, data.len(), &ad);
+    let loss = CrossEntropyLossConfig::new()
+        .init(&ad)
+        .forward(model.forward(x), y);
+    let grads = loss.backward();
+    model
+        .layers()
+        .iter()
+        .map(|layer| {
+            let g = layer
+                .weight
+                .val()
+                .grad(&grads)
+                .expect("weights are trained");
+            g.powf_scalar(2.0).sum().sqrt().into_scalar::<f64>()
+        })
+        .collect()
+}
+
+/// [`train`], also returning the trained model.
+pub fn fit(
+    name: &str,
+    act: &ActConfig,
+    (train, test): (&Split, &Split),
+    cfg: &RunConfig,
+    device: &Device,
+    progress: &ProgressBar,
+) -> (Mlp, RunResult) {
+    let ad = device.clone().autodiff();
+    let mut model = initial_model(act, cfg, device);
     let mut optim: ModuleOptimizer = match cfg.optim {
         Optim::Adam => AdamConfig::new().init(),
         Optim::Sgd => SgdConfig::new().init(),
@@ -124,7 +170,7 @@ pub fn train(
         values += r.rows as f64 * *width as f64;
     }
     let (final_loss, test_accuracy) = *curve.last().expect("at least one epoch");
-    RunResult {
+    let result = RunResult {
         name: name.to_string(),
         test_accuracy,
         final_loss,
@@ -132,13 +178,14 @@ pub fn train(
         dead_fraction: dead as f64 / units as f64,
         sparsity: inactive / values,
         curve,
-    }
+    };
+    (model, result)
 }
 
 /// The activations the demos compare, with the names printed in the tables.
-pub fn family() -> Vec<(&'static str, ActivationConfig)> {
+pub fn family() -> Vec<(&'static str, ActConfig)> {
     use burn_rectifiers::nn::*;
-    vec![
+    let list: Vec<(&'static str, ActivationConfig)> = vec![
         ("ReLU", ActivationConfig::Relu),
         ("Leaky ReLU (0.01)", LeakyReluConfig::new().into()),
         ("PReLU (0.25)", PReluConfig::new().into()),
@@ -154,7 +201,8 @@ pub fn family() -> Vec<(&'static str, ActivationConfig)> {
         ("Mish", ActivationConfig::Mish),
         ("Squareplus (b = 4)", SquareplusConfig::new().into()),
         ("Softplus approx.", ActivationConfig::SoftplusApprox),
-    ]
+    ];
+    list.into_iter().map(|(n, c)| (n, c.into())).collect()
 }
 
 /// The results as one markdown table.

@@ -32,6 +32,7 @@ fn main() {
         lr,
         optim: Optim::Sgd,
         seed: 3,
+        he_init: false,
     };
     println!(
         "SGD lr {lr}, batch {}, {} epochs, MLP 64-128-128-10",
@@ -46,7 +47,16 @@ fn main() {
     let progress = ProgressBar::new((runs.len() * cfg.epochs) as u64);
     let results: Vec<_> = runs
         .iter()
-        .map(|(name, act)| train(name, act, (&train_set, &test_set), &cfg, &device, &progress))
+        .map(|(name, act)| {
+            train(
+                name,
+                &act.clone().into(),
+                (&train_set, &test_set),
+                &cfg,
+                &device,
+                &progress,
+            )
+        })
         .collect();
     progress.finish_and_clear();
     print!("{}", table(&results));

@@ -76,6 +76,7 @@ fn main() -> ExitCode {
         lr: 3e-3,
         optim: Optim::Adam,
         seed: 42,
+        he_init: false,
     };
     println!(
         "UCI digits: {} training / {} test samples; MLP 64-64-64-10, Adam lr {}, batch {}, {} epochs, backend {backend}",
