@@ -1,6 +1,8 @@
 //! [`DeadUnitTracker`]: the dying-ReLU diagnostic for any layer, in any training loop.
 
 use burn::tensor::{Int, Tensor};
+pub use rectifiers_core::diagnostics::DeadUnitReport;
+use rectifiers_core::diagnostics::UnitActivity;
 
 /// Counts, per unit of a layer, how often it is active (value above a threshold, 0 by
 /// default) over a window of batches: the fraction of active units, the units never active
@@ -24,23 +26,7 @@ use burn::tensor::{Int, Tensor};
 #[derive(Clone, Debug)]
 pub struct DeadUnitTracker {
     threshold: f64,
-    counts: Vec<u64>,
-    rows: u64,
-}
-
-/// What a [`DeadUnitTracker`] saw over its window.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeadUnitReport {
-    /// Per unit, the number of rows in which it was active.
-    pub counts: Vec<u64>,
-    /// The units never active over the window.
-    pub dead: Vec<usize>,
-    /// `dead.len() / units`.
-    pub dead_fraction: f64,
-    /// Active values over all values seen.
-    pub active_fraction: f64,
-    /// Rows (samples) seen.
-    pub rows: u64,
+    activity: UnitActivity,
 }
 
 impl DeadUnitTracker {
@@ -48,8 +34,7 @@ impl DeadUnitTracker {
     pub fn new(units: usize) -> Self {
         Self {
             threshold: 0.0,
-            counts: vec![0; units],
-            rows: 0,
+            activity: UnitActivity::new(units),
         }
     }
 
@@ -67,40 +52,24 @@ impl DeadUnitTracker {
     /// If the tensor does not have the tracker's number of units.
     pub fn update(&mut self, values: Tensor<2>) {
         let [rows, units] = values.dims();
+        let want = self.activity.units();
         assert_eq!(
-            units,
-            self.counts.len(),
-            "DeadUnitTracker: expected {} units, got {units}",
-            self.counts.len()
+            units, want,
+            "DeadUnitTracker: expected {want} units, got {units}"
         );
         let active: Tensor<2, Int> = values.greater_elem(self.threshold).int().sum_dim(0);
         let active = active.into_data().convert::<i64>();
         let active = active.as_slice::<i64>().expect("i64 data");
-        for (c, &a) in self.counts.iter_mut().zip(active) {
-            *c += a as u64;
-        }
-        self.rows += rows as u64;
+        self.activity.add(active.iter().map(|&a| a as u64), rows);
     }
 
     /// The report over every batch since the tracker was made or [`reset`](Self::reset).
     pub fn report(&self) -> DeadUnitReport {
-        let dead: Vec<usize> = (0..self.counts.len())
-            .filter(|&u| self.counts[u] == 0)
-            .collect();
-        let units = self.counts.len().max(1) as f64;
-        let values = (self.rows as f64 * self.counts.len() as f64).max(1.0);
-        DeadUnitReport {
-            dead_fraction: dead.len() as f64 / units,
-            active_fraction: self.counts.iter().sum::<u64>() as f64 / values,
-            counts: self.counts.clone(),
-            dead,
-            rows: self.rows,
-        }
+        self.activity.report()
     }
 
     /// Starts a new window.
     pub fn reset(&mut self) {
-        self.counts.iter_mut().for_each(|c| *c = 0);
-        self.rows = 0;
+        self.activity.reset();
     }
 }

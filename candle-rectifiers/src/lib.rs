@@ -50,6 +50,7 @@
 
 #[cfg(feature = "cuda")]
 mod cuda;
+pub mod diagnostics;
 mod elementwise;
 mod lse0_plus;
 pub mod modules;

@@ -1,5 +1,6 @@
 //! Shared code of the demos.
 
+pub mod candle_mlp;
 pub mod curves;
 pub mod digits;
 pub mod mlp;

@@ -49,6 +49,7 @@ mod math;
 mod rectifier;
 mod sum;
 
+pub mod diagnostics;
 pub mod kernel;
 pub mod lse0_plus;
 pub mod prelu;
