@@ -88,6 +88,39 @@ macro_rules! with_core {
 
 pub(crate) use with_core;
 
+/// Implements the 22 elementwise methods of [`RectifierBackend`] with a backend's
+/// `$forward(Elementwise, x, p)` and `$backward(Elementwise, x, grad, p)` (`p` is 0 for the
+/// functions without a parameter).
+macro_rules! elementwise_methods {
+    ($forward:path, $backward:path) => {
+        $crate::elementwise::elementwise_methods!(@each $forward, $backward;
+            fused_relu, fused_relu_backward, Relu;
+            fused_leaky_relu, fused_leaky_relu_backward, LeakyRelu, negative_slope;
+            fused_gelu, fused_gelu_backward, Gelu;
+            fused_gelu_tanh, fused_gelu_tanh_backward, GeluTanh;
+            fused_silu, fused_silu_backward, Silu;
+            fused_softplus, fused_softplus_backward, Softplus, k;
+            fused_softplus_approx, fused_softplus_approx_backward, SoftplusApprox;
+            fused_elu, fused_elu_backward, Elu, alpha;
+            fused_srelu, fused_srelu_backward, SRelu, a;
+            fused_mish, fused_mish_backward, Mish;
+            fused_squareplus, fused_squareplus_backward, Squareplus, b;
+        );
+    };
+    (@each $forward:path, $backward:path; $($name:ident, $bwd:ident, $kind:ident $(, $p:ident)?;)*) => {
+        $(
+            fn $name(x: FloatTensor<Self> $(, $p: f64)?) -> FloatTensor<Self> {
+                $forward($crate::Elementwise::$kind, x, 0.0 $(+ $p)?)
+            }
+            fn $bwd(x: FloatTensor<Self>, grad: FloatTensor<Self> $(, $p: f64)?) -> FloatTensor<Self> {
+                $backward($crate::Elementwise::$kind, x, grad, 0.0 $(+ $p)?)
+            }
+        )*
+    };
+}
+#[cfg(any(feature = "ndarray", feature = "flex", feature = "cube"))]
+pub(crate) use elementwise_methods;
+
 impl Elementwise {
     /// Every elementwise function, in the founding document's order.
     pub const ALL: [Elementwise; 11] = [

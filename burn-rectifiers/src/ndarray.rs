@@ -10,6 +10,7 @@ use rectifiers_core::Float;
 use crate::Elementwise;
 use crate::RectifierBackend;
 use crate::cpu;
+use crate::elementwise::elementwise_methods;
 
 /// Runs `$body` with `$a` bound to the storage of a float tensor and `$T` to its element type;
 /// the body returns an `ArcArray<$T, IxDyn>`.
@@ -191,33 +192,8 @@ fn lse0_plus_backward(x: NdArrayTensor, grad: NdArrayTensor, dim: usize) -> NdAr
     })
 }
 
-macro_rules! unary_impls {
-    ($($name:ident, $bwd:ident, $kind:ident $(, $p:ident)?;)*) => {
-        $(
-            fn $name(x: FloatTensor<Self> $(, $p: f64)?) -> FloatTensor<Self> {
-                forward(Elementwise::$kind, x, 0.0 $(+ $p)?)
-            }
-            fn $bwd(x: FloatTensor<Self>, grad: FloatTensor<Self> $(, $p: f64)?) -> FloatTensor<Self> {
-                backward(Elementwise::$kind, x, grad, 0.0 $(+ $p)?)
-            }
-        )*
-    };
-}
-
 impl RectifierBackend for NdArray {
-    unary_impls! {
-        fused_relu, fused_relu_backward, Relu;
-        fused_leaky_relu, fused_leaky_relu_backward, LeakyRelu, negative_slope;
-        fused_gelu, fused_gelu_backward, Gelu;
-        fused_gelu_tanh, fused_gelu_tanh_backward, GeluTanh;
-        fused_silu, fused_silu_backward, Silu;
-        fused_softplus, fused_softplus_backward, Softplus, k;
-        fused_softplus_approx, fused_softplus_approx_backward, SoftplusApprox;
-        fused_elu, fused_elu_backward, Elu, alpha;
-        fused_srelu, fused_srelu_backward, SRelu, a;
-        fused_mish, fused_mish_backward, Mish;
-        fused_squareplus, fused_squareplus_backward, Squareplus, b;
-    }
+    elementwise_methods!(forward, backward);
 
     fn fused_prelu(x: FloatTensor<Self>, alpha: FloatTensor<Self>) -> FloatTensor<Self> {
         prelu(x, alpha)

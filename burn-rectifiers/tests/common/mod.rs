@@ -16,6 +16,7 @@ pub struct Backend {
 
 /// NdArray always; Flex and wgpu when their features are on. Without a wgpu adapter the wgpu
 /// checks are skipped with a printed reason, unless `RECTIFIERS_REQUIRE_WGPU=1` (set in CI).
+#[allow(clippy::vec_init_then_push)] // which pushes exist depends on the features
 pub fn backends() -> Vec<Backend> {
     let mut all = Vec::new();
     #[cfg(feature = "ndarray")]
