@@ -354,3 +354,45 @@ fn parameter_errors_name_the_parameter() {
         assert!(e.to_string().contains(param), "{}: {e}", f.name());
     }
 }
+
+/// bf16 on wgpu is refused with a clear message: WGSL has no bf16, and Burn 0.22.1's own ops
+/// silently return wrong values there (`exp(-15)` came out 4194304 on lavapipe).
+#[test]
+fn bf16_is_refused_on_wgpu() {
+    for b in backends().into_iter().filter(|b| b.name == "wgpu") {
+        let x = common::tensor_of(&[-1.0, 2.0], DType::BF16, &b.device);
+        let err = std::panic::catch_unwind(|| common::to_f64(apply(Elementwise::Silu, x, 0.0)))
+            .expect_err("bf16 on wgpu must be refused");
+        let msg = err.downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(msg.contains("silu: bf16 is not supported on wgpu"), "{msg}");
+    }
+}
+
+/// f16 on wgpu: within f16's precision of the core's f32 values (the kernels compute in f32
+/// and round once; f16's half-ULP is 2^-11 = 4.9e-4 relative).
+#[test]
+fn f16_on_wgpu_matches_core() {
+    let x: Vec<f64> = (-60..=60).map(|i| i as f64 * 0.25).collect();
+    let xs: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+    for b in backends().into_iter().filter(|b| b.name == "wgpu") {
+        for (f, p) in cases() {
+            let got = common::to_f64(apply(f, common::tensor_of(&x, DType::F16, &b.device), p));
+            let want = core_forward(f, p, &xs);
+            let mut worst = 0.0_f64;
+            for i in 0..x.len() {
+                let e = rel_err(got[i], want[i] as f64, 1.0e-3);
+                worst = worst.max(e);
+                // f16 results below 6e-5 are subnormal in f16; the floor makes them absolute.
+                assert!(
+                    e <= 1.0e-3,
+                    "wgpu f16 {}({}; {p}) = {}, core f32 {}",
+                    f.name(),
+                    x[i],
+                    got[i],
+                    want[i]
+                );
+            }
+            println!("wgpu f16 {}({p}): max rel. error {worst:.2e}", f.name());
+        }
+    }
+}

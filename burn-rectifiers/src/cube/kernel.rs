@@ -2,7 +2,7 @@
 //! elementwise function (the function is a comptime argument), over vectorised linear views.
 
 use burn::backend::{DType, TensorMetadata, cubecl::dtype_to_storage_type};
-use burn_cubecl::{ops::numeric::empty_device_dtype, tensor::CubeTensor};
+use burn_cubecl::{CubeDevice, ops::numeric::empty_device_dtype, tensor::CubeTensor};
 use cubecl::{
     calculate_cube_count_elemwise,
     prelude::*,
@@ -51,8 +51,18 @@ fn backward_kernel<F: Float, C: Float, N: Size>(
     dx.write(ABSOLUTE_POS, Vector::cast_from(d * dy));
 }
 
-/// The storage type of `dtype` and the type the formulas run in: f64 for f64, else f32.
-fn types(what: &str, dtype: DType) -> [ElemType; 2] {
+/// The storage type of `x` and the type the formulas run in: f64 for f64, else f32.
+///
+/// # Panics
+///
+/// For bf16 on wgpu: WGSL has no bf16, and Burn 0.22.1 does not reject it (its own ops return
+/// wrong values there), so this does.
+fn types(what: &str, x: &CubeTensor) -> [ElemType; 2] {
+    let dtype = x.dtype;
+    assert!(
+        !(dtype == DType::BF16 && matches!(x.device, CubeDevice::Wgpu(_))),
+        "{what}: bf16 is not supported on wgpu (WGSL has no bf16); cast to f16 or f32"
+    );
     let compute = match dtype {
         DType::F64 => DType::F64,
         DType::F32 | DType::Flex32 | DType::F16 | DType::BF16 => DType::F32,
@@ -77,7 +87,7 @@ pub(crate) fn launch_forward(kind: Elementwise, x: CubeTensor, p: f64) -> CubeTe
     if n == 0 {
         return x;
     }
-    let [store, compute] = types(kind.name(), x.dtype);
+    let [store, compute] = types(kind.name(), &x);
     let client = x.client.clone();
     let vs = vector_size(&x);
     let cube_dim = CubeDim::new(&client, n / vs);
@@ -140,7 +150,7 @@ pub(crate) fn launch_backward(
     if n == 0 {
         return grad;
     }
-    let [store, compute] = types(kind.name(), x.dtype);
+    let [store, compute] = types(kind.name(), &x);
     let client = x.client.clone();
     let vs = vector_size(&x).min(vector_size(&grad));
     let cube_dim = CubeDim::new(&client, n / vs);
