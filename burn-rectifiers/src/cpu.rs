@@ -37,3 +37,38 @@ pub(crate) fn dim_last(rank: usize, dim: usize) -> Vec<usize> {
     axes.swap(dim, rank - 1);
     axes
 }
+
+/// `impl RectifierBackend for $backend` from the module's `forward`, `backward`, `prelu`,
+/// `prelu_backward`, `lse0_plus` and `lse0_plus_backward` (NdArray and Flex differ only there).
+macro_rules! cpu_backend_impl {
+    ($backend:ty) => {
+        impl $crate::RectifierBackend for $backend {
+            $crate::elementwise::elementwise_methods!(forward, backward);
+
+            fn fused_prelu(x: FloatTensor<Self>, alpha: FloatTensor<Self>) -> FloatTensor<Self> {
+                prelu(x, alpha)
+            }
+
+            fn fused_prelu_backward(
+                x: FloatTensor<Self>,
+                alpha: FloatTensor<Self>,
+                grad: FloatTensor<Self>,
+            ) -> (FloatTensor<Self>, FloatTensor<Self>) {
+                prelu_backward(x, alpha, grad)
+            }
+
+            fn fused_lse0_plus(x: FloatTensor<Self>, dim: usize) -> FloatTensor<Self> {
+                lse0_plus(x, dim)
+            }
+
+            fn fused_lse0_plus_backward(
+                x: FloatTensor<Self>,
+                grad: FloatTensor<Self>,
+                dim: usize,
+            ) -> FloatTensor<Self> {
+                lse0_plus_backward(x, grad, dim)
+            }
+        }
+    };
+}
+pub(crate) use cpu_backend_impl;

@@ -5,9 +5,7 @@ use burn::backend::{Flex, flex::FlexTensor, tensor::FloatTensor};
 use burn::tensor::DType;
 
 use crate::Elementwise;
-use crate::RectifierBackend;
 use crate::cpu;
-use crate::elementwise::elementwise_methods;
 
 /// Runs `$body` with `$T` bound to the element type of a float dtype.
 macro_rules! per_float {
@@ -144,30 +142,4 @@ fn lse0_plus_backward(x: FlexTensor, grad: FlexTensor, dim: usize) -> FlexTensor
     dx.permute(&axes)
 }
 
-impl RectifierBackend for Flex {
-    elementwise_methods!(forward, backward);
-
-    fn fused_prelu(x: FloatTensor<Self>, alpha: FloatTensor<Self>) -> FloatTensor<Self> {
-        prelu(x, alpha)
-    }
-
-    fn fused_prelu_backward(
-        x: FloatTensor<Self>,
-        alpha: FloatTensor<Self>,
-        grad: FloatTensor<Self>,
-    ) -> (FloatTensor<Self>, FloatTensor<Self>) {
-        prelu_backward(x, alpha, grad)
-    }
-
-    fn fused_lse0_plus(x: FloatTensor<Self>, dim: usize) -> FloatTensor<Self> {
-        lse0_plus(x, dim)
-    }
-
-    fn fused_lse0_plus_backward(
-        x: FloatTensor<Self>,
-        grad: FloatTensor<Self>,
-        dim: usize,
-    ) -> FloatTensor<Self> {
-        lse0_plus_backward(x, grad, dim)
-    }
-}
+cpu::cpu_backend_impl!(Flex);

@@ -8,9 +8,7 @@ use ndarray::{ArcArray, ArrayViewD, IxDyn};
 use rectifiers_core::Float;
 
 use crate::Elementwise;
-use crate::RectifierBackend;
 use crate::cpu;
-use crate::elementwise::elementwise_methods;
 
 /// Runs `$body` with `$a` bound to the storage of a float tensor and `$T` to its element type;
 /// the body returns an `ArcArray<$T, IxDyn>`.
@@ -192,30 +190,4 @@ fn lse0_plus_backward(x: NdArrayTensor, grad: NdArrayTensor, dim: usize) -> NdAr
     })
 }
 
-impl RectifierBackend for NdArray {
-    elementwise_methods!(forward, backward);
-
-    fn fused_prelu(x: FloatTensor<Self>, alpha: FloatTensor<Self>) -> FloatTensor<Self> {
-        prelu(x, alpha)
-    }
-
-    fn fused_prelu_backward(
-        x: FloatTensor<Self>,
-        alpha: FloatTensor<Self>,
-        grad: FloatTensor<Self>,
-    ) -> (FloatTensor<Self>, FloatTensor<Self>) {
-        prelu_backward(x, alpha, grad)
-    }
-
-    fn fused_lse0_plus(x: FloatTensor<Self>, dim: usize) -> FloatTensor<Self> {
-        lse0_plus(x, dim)
-    }
-
-    fn fused_lse0_plus_backward(
-        x: FloatTensor<Self>,
-        grad: FloatTensor<Self>,
-        dim: usize,
-    ) -> FloatTensor<Self> {
-        lse0_plus_backward(x, grad, dim)
-    }
-}
+cpu::cpu_backend_impl!(NdArray);
