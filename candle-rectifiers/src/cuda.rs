@@ -8,6 +8,7 @@
 //! | launcher | kernels |
 //! |---|---|
 //! | [`unary_fwd`] | `u<op>_<dtype>` (candle's `unary.cu` convention, plus a `double param`) |
+//! | [`unary_fwd_in_place`] | the same kernel with `inp == out` |
 //! | [`unary_bwd`] | `<op>_bwd_<dtype>`: `dx = dy * f'(x)` from the saved input |
 //! | [`prelu_fwd`] | `uprelu_<dtype>` |
 //! | [`prelu_bwd`] | `prelu_bwd_<dtype>`, then `prelu_dalpha_<dtype>` |
@@ -16,11 +17,12 @@
 //! [`concat`] packs two results into one buffer with device copies.
 //!
 //! Elementwise ops accept any layout (strided inputs are indexed by the kernel); PReLU and
-//! LSE0+ need contiguous inputs. Outputs are fresh contiguous buffers.
+//! LSE0+ need contiguous inputs. Outputs are fresh contiguous buffers, except in place, where
+//! the input must be contiguous.
 
 use candle_core::backend::BackendStorage;
 use candle_core::cuda_backend::cudarc::driver::{
-    CudaSlice, CudaView, DeviceRepr, LaunchConfig, PushKernelArg, ValidAsZeroBits,
+    CudaSlice, CudaView, DevicePtr, DeviceRepr, LaunchConfig, PushKernelArg, ValidAsZeroBits,
 };
 use candle_core::cuda_backend::{CudaDType, CudaDevice, CudaStorage, SlicePtrOrNull, WrapErr};
 use candle_core::{DType, Layout, Result, WithDType, bail};
@@ -180,6 +182,61 @@ fn unary_fwd_t<T: Elem>(op: &str, param: f64, s: &CudaStorage, l: &Layout) -> Re
         unsafe { b.launch(elementwise_cfg(numel)) }.w()?;
     }
     Ok(CudaStorage::wrap_cuda_slice(out, dev.clone()))
+}
+
+/// `x = f(x)` in place for the op named `op` (see [`unary_fwd`]), over the elements of a
+/// contiguous layout; any other layout is an error naming the op.
+pub(crate) fn unary_fwd_in_place(
+    op: &'static str,
+    param: f64,
+    s: &mut CudaStorage,
+    l: &Layout,
+) -> Result<()> {
+    check_op(op)?;
+    with_elem!(op, s.dtype(), T => unary_fwd_in_place_t::<T>(op, param, s, l))
+}
+
+fn unary_fwd_in_place_t<T: Elem>(
+    op: &str,
+    param: f64,
+    s: &mut CudaStorage,
+    l: &Layout,
+) -> Result<()> {
+    let numel = l.shape().elem_count();
+    if numel == 0 {
+        return Ok(());
+    }
+    let Some((start, end)) = l.contiguous_offsets() else {
+        bail!(
+            "{op}_: in place on CUDA needs a contiguous tensor (call .contiguous() first, or use \
+             the out-of-place {op})"
+        );
+    };
+    let dev = s.device().clone();
+    let stream = dev.cuda_stream();
+    let func = dev.get_or_load_custom_func(&format!("u{op}_{}", T::DTYPE.as_str()), MODULE, PTX)?;
+    let mut xy = s.as_cuda_slice_mut::<T>()?.slice_mut(start..end);
+    // The kernel's `inp` is the same memory as `out`; a second borrow of `xy` is impossible, so
+    // it goes as the raw address. Ordering against earlier work on this memory comes from
+    // passing `xy` itself as `out` below (waits for its reads and writes, records the write).
+    let inp = xy.device_ptr(&stream).0;
+    let num_dims = l.dims().len();
+    let mut b = func.builder();
+    b.arg(&numel);
+    b.arg(&num_dims);
+    // Contiguous: the kernel's info pointer is null.
+    b.arg(&0usize);
+    b.arg(&param);
+    b.arg(&inp);
+    b.arg(&mut xy);
+    // SAFETY: the arguments match `u<op>_<dtype>(size_t numel, size_t num_dims,
+    // const size_t *info, double param, const T *inp, T *out)` in order and type (`inp` is a
+    // CUdeviceptr, a 64-bit device address like `out`'s). `info` is null, so the kernel takes its
+    // contiguous path, where each index i < numel is read from inp[i] and then written to
+    // out[i] by the same thread: with inp == out no element is read after another thread wrote
+    // it (the parameters are not `__restrict__`). `xy` is the layout's `numel` elements.
+    unsafe { b.launch(elementwise_cfg(numel)) }.w()?;
+    Ok(())
 }
 
 /// `dx = dy * f'(x)` for the op named `op`, from the saved input `x` and the upstream gradient

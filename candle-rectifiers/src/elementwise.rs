@@ -5,13 +5,15 @@ use std::borrow::Cow;
 
 #[cfg(feature = "cuda")]
 use candle_core::CudaStorage;
-use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Result, Shape, Tensor};
+use candle_core::{CpuStorage, CustomOp1, CustomOp2, InplaceOp1, Layout, Result, Shape, Tensor};
 use rectifiers_core::{
     Elu, Gelu, GeluTanh, LeakyRelu, Mish, Rectifier, Relu, SRelu, Silu, Softplus, SoftplusApprox,
     Squareplus, kernel,
 };
 
-use crate::storage::{Elem, FloatMap1, FloatMap2, map1, map2, zeros};
+use crate::storage::{
+    Elem, FloatMap1, FloatMap2, FloatMapInPlace, map_in_place, map1, map2, zeros,
+};
 
 /// A core function the ops can run: its one scalar parameter, as the CUDA kernels take it.
 pub trait Elementwise: Rectifier + 'static {
@@ -59,6 +61,13 @@ impl Elementwise for Squareplus {
 #[derive(Debug, Clone, Copy)]
 pub struct Forward<R>(pub R);
 
+/// `x = f(x)` in place, for [`Tensor::inplace_op1`]: the same kernels as [`Forward`], writing
+/// over the input. Records no gradient; the `*_` functions (such as
+/// [`squareplus_`](crate::squareplus_)) add the checks described in the
+/// [crate docs](crate#in-place).
+#[derive(Debug, Clone, Copy)]
+pub struct InPlace<R>(pub R);
+
 /// `dx = dy * f'(x)`, fused, from the input `x` and the upstream gradient `dy`.
 #[derive(Debug, Clone, Copy)]
 pub struct Backward<R>(pub R);
@@ -100,6 +109,27 @@ impl<R: Elementwise> CustomOp1 for Forward<R> {
 
     fn bwd(&self, x: &Tensor, _y: &Tensor, dy: &Tensor) -> Result<Option<Tensor>> {
         Ok(Some(x.apply_op2(dy, Backward(self.0))?))
+    }
+}
+
+impl<R: Elementwise> FloatMapInPlace for InPlace<R> {
+    fn f<T: Elem>(&self, xs: &mut [T]) {
+        kernel::forward_in_place(&self.0, xs);
+    }
+}
+
+impl<R: Elementwise> InplaceOp1 for InPlace<R> {
+    fn name(&self) -> &'static str {
+        R::NAME
+    }
+
+    fn cpu_fwd(&self, storage: &mut CpuStorage, layout: &Layout) -> Result<()> {
+        map_in_place(R::NAME, storage, layout, self)
+    }
+
+    #[cfg(feature = "cuda")]
+    fn cuda_fwd(&self, storage: &mut CudaStorage, layout: &Layout) -> Result<()> {
+        crate::cuda::unary_fwd_in_place(R::NAME, self.0.param(), storage, layout)
     }
 }
 

@@ -15,6 +15,56 @@
 //! [`squareplus`]; scalar parameters are `f64` and are validated: an invalid one is an `Err`
 //! naming it.
 //!
+//! # In place
+//!
+//! [`relu_`], [`leaky_relu_`], [`gelu_`], [`gelu_tanh_`], [`silu_`], [`softplus_`],
+//! [`softplus_approx_`], [`elu_`], [`srelu_`], [`mish_`] and [`squareplus_`] overwrite their
+//! argument with the function's value and return `Result<()>`: no output is allocated (candle's
+//! [`Tensor::inplace_op1`](candle_core::Tensor::inplace_op1) with the [`InPlace`] op). On the
+//! CPU the values are bit for bit those of the out-of-place function. What that means for a
+//! candle tensor:
+//!
+//! - **Shared storage.** A candle tensor is a view of a reference-counted storage, and
+//!   `clone()`, `detach()`, `narrow`, `t()`, `reshape` of a contiguous tensor and the like
+//!   return views of the same storage. The op changes the elements `xs` addresses for **every** tensor that shares them,
+//!   including any the caller kept as "the input".
+//! - **No gradient.** The op records nothing for backprop. A tensor that tracks gradients (a
+//!   `Var`, or computed from one while gradients are recorded: `xs.track_op()`) is refused with
+//!   an error naming the op; use the out-of-place function there. The check sees `xs` only: a
+//!   `detach()`ed view of a tracked tensor, or a tensor that an op of the graph saved for its
+//!   backward (say the input of a `matmul`), passes it, and overwriting those makes the
+//!   gradients wrong.
+//! - **Layouts.** On the CPU any layout candle lets an in-place op write works: exactly the
+//!   addressed elements change (a strided view is gathered, computed and written back; the
+//!   rest of the storage is untouched). Candle itself refuses layouts that repeat an element,
+//!   such as a `broadcast_as` view ("dst has repeated elements"). On CUDA the tensor must be
+//!   contiguous (an offset is fine); any other layout is an error naming the op.
+//! - **Devices and dtypes** as the out-of-place ops: f16, bf16, f32, f64; CPU, and CUDA with the
+//!   `cuda` feature; Metal returns candle's "no metal implementation" error.
+//! - Invalid parameters are the same error as out of place, and leave `xs` unchanged.
+//!
+//! ```
+//! use candle_core::{Device, Tensor, Var};
+//! use candle_rectifiers::{relu_, squareplus, squareplus_};
+//!
+//! let x = Tensor::new(&[[-3.0f32, 0.0], [3.0, 6.0]], &Device::Cpu)?;
+//! let want = squareplus(&x, 4.0)?;
+//! let alias = x.clone(); // shares x's storage
+//! squareplus_(&x, 4.0)?;
+//! assert_eq!(x.to_vec2::<f32>()?, want.to_vec2::<f32>()?);
+//! assert_eq!(alias.to_vec2::<f32>()?, want.to_vec2::<f32>()?); // changed too
+//!
+//! // A strided view: only its elements change.
+//! let y = Tensor::new(&[[-1.0f32, -2.0], [-3.0, -4.0]], &Device::Cpu)?;
+//! relu_(&y.narrow(1, 0, 1)?)?;
+//! assert_eq!(y.to_vec2::<f32>()?, [[0.0, -2.0], [0.0, -4.0]]);
+//!
+//! // Tensors that track gradients are refused.
+//! let v = Var::new(&[1.0f32], &Device::Cpu)?;
+//! assert!(squareplus_(v.as_tensor(), 4.0).unwrap_err().to_string().contains("tracks gradients"));
+//! # Ok::<(), candle_core::Error>(())
+//! ```
+//!
 //! # Swapping an activation in a model
 //!
 //! ```
@@ -52,13 +102,18 @@
 mod cuda;
 pub mod diagnostics;
 mod elementwise;
+mod in_place;
 mod lse0_plus;
 pub mod modules;
 mod ops;
 mod prelu;
 mod storage;
 
-pub use elementwise::{Backward, Elementwise, Forward};
+pub use elementwise::{Backward, Elementwise, Forward, InPlace};
+pub use in_place::{
+    elu_, gelu_, gelu_tanh_, leaky_relu_, mish_, relu_, silu_, softplus_, softplus_approx_,
+    squareplus_, srelu_,
+};
 pub use ops::{
     elu, gelu, gelu_tanh, leaky_relu, lse0_plus, lse0_plus_keepdim, mish, prelu, relu, silu,
     softplus, softplus_approx, squareplus, srelu,

@@ -128,6 +128,82 @@ pub(crate) fn map3(
     })
 }
 
+/// An in-place computation generic over the element type, run by [`map_in_place`].
+pub(crate) trait FloatMapInPlace {
+    fn f<T: Elem>(&self, xs: &mut [T]);
+}
+
+/// Runs `m` on the elements of `s` that `l` addresses, in place. A contiguous layout is
+/// computed where it lies; any other is gathered into a temporary buffer in row-major order,
+/// computed there and written back, so the values are those of the out-of-place op on the
+/// same view (which gathers the same way). Elements outside the layout are not touched.
+pub(crate) fn map_in_place(
+    op: &str,
+    s: &mut CpuStorage,
+    l: &Layout,
+    m: &impl FloatMapInPlace,
+) -> Result<()> {
+    match s {
+        CpuStorage::F32(v) => in_place(v, l, m),
+        CpuStorage::F64(v) => in_place(v, l, m),
+        CpuStorage::F16(v) => in_place(v, l, m),
+        CpuStorage::BF16(v) => in_place(v, l, m),
+        other => bail!(
+            "{op}: unsupported dtype {:?}, expected f16, bf16, f32 or f64",
+            other.dtype()
+        ),
+    }
+    Ok(())
+}
+
+fn in_place<T: Elem>(vs: &mut [T], l: &Layout, m: &impl FloatMapInPlace) {
+    if l.shape().elem_count() == 0 {
+        return;
+    }
+    match l.contiguous_offsets() {
+        Some((start, end)) => m.f(&mut vs[start..end]),
+        None => {
+            let mut buf = unary_map(vs, l, |v| v);
+            m.f(&mut buf);
+            scatter(vs, l, &buf);
+        }
+    }
+}
+
+/// Writes `src`, the elements of `layout` in row-major order, back to where `layout` puts them
+/// in `vs`: one copy per run of contiguous trailing dims (candle's `strided_blocks`, which is
+/// crate-private). With repeated elements (a zero stride) the last write wins; candle rejects
+/// such layouts before an in-place op runs.
+fn scatter<T: Copy>(vs: &mut [T], layout: &Layout, src: &[T]) {
+    let (dims, strides) = (layout.dims(), layout.stride());
+    let mut block = 1;
+    let mut outer = dims.len();
+    while outer > 0 {
+        let (d, s) = (dims[outer - 1], strides[outer - 1]);
+        if d != 1 && s != block {
+            break;
+        }
+        block *= d;
+        outer -= 1;
+    }
+    let (dims, strides) = (&dims[..outer], &strides[..outer]);
+    let mut index = vec![0; outer];
+    let mut offset = layout.start_offset();
+    for run in src.chunks_exact(block) {
+        vs[offset..offset + block].copy_from_slice(run);
+        // The next block's start: an odometer over the outer dims.
+        for d in (0..outer).rev() {
+            index[d] += 1;
+            offset += strides[d];
+            if index[d] < dims[d] {
+                break;
+            }
+            offset -= strides[d] * dims[d];
+            index[d] = 0;
+        }
+    }
+}
+
 /// A zeroed output buffer. `vec![0; n]` allocates zeroed pages lazily, so for large outputs
 /// this costs no extra pass over memory.
 pub(crate) fn zeros<T: Elem>(n: usize) -> Vec<T> {
