@@ -1,0 +1,183 @@
+//! The measured calls on Burn's backends (NdArray, Flex, wgpu, CUDA).
+//!
+//! - `fused`: [`burn_rectifiers::apply`], [`burn_rectifiers::prelu`],
+//!   [`burn_rectifiers::lse0_plus`] on a clone of `x` (a shared handle: the kernel writes a
+//!   new output).
+//! - `fused_inplace` (forward only): the same on a fresh, uniquely owned copy of `x` made
+//!   before the clock starts, so the kernel may overwrite it.
+//! - `composed`: [`burn_rectifiers::composed`], the functions written with Burn's tensor ops.
+//! - `builtin`: `burn::tensor::activation::{relu, leaky_relu, gelu, gelu_approximate, silu,
+//!   softplus, elu, mish, prelu}`; none for srelu, squareplus, the softplus approximation and
+//!   LSE0+.
+//! - `relu`: `burn::tensor::activation::relu`.
+//!
+//! `fwdbwd` runs on `device.autodiff()`: `x` gets `require_grad()` before the clock starts
+//! (PReLU's `alpha` too: it is learned), then `y = f(x)`, `y.backward()` (Burn seeds a
+//! non-scalar root with ones) and `x.grad(..)`. Every call ends with `device.sync()` (a no-op
+//! on the eager CPU backends; on wgpu/CUDA it waits for the queued kernels).
+
+use burn::tensor::activation as act;
+use burn::tensor::{DType, Device, Tensor, TensorData};
+use burn_rectifiers::{Elementwise, composed};
+
+use crate::timing::{Call, Meter};
+use crate::{Backend, Case, Dtype, Function, Pass, ROW, Variant, inputs};
+
+/// The device of a Burn backend, `None` for Candle's or one this build lacks.
+pub fn device(backend: Backend) -> Option<Device> {
+    match backend {
+        #[cfg(feature = "ndarray")]
+        Backend::NdArray => Some(Device::from(burn::backend::NdArrayDevice::Cpu)),
+        #[cfg(feature = "flex")]
+        Backend::Flex => Some(Device::flex()),
+        #[cfg(feature = "wgpu")]
+        Backend::Wgpu => Some(Device::wgpu(Default::default())),
+        #[cfg(feature = "cuda")]
+        Backend::BurnCuda => Some(Device::cuda(0)),
+        _ => None,
+    }
+}
+
+/// Burn's dtype for ours.
+pub fn dtype(d: Dtype) -> DType {
+    match d {
+        Dtype::F32 => DType::F32,
+        Dtype::F16 => DType::F16,
+        Dtype::Bf16 => DType::BF16,
+    }
+}
+
+fn elementwise(f: Function) -> Option<Elementwise> {
+    match f {
+        Function::Elementwise(e) => Some(e),
+        _ => None,
+    }
+}
+
+/// Applies `variant` of `f` to `(x, alpha)`; `None` when the variant does not exist for `f`.
+fn apply(f: Function, variant: Variant, x: Tensor<2>, alpha: Tensor<1>) -> Option<Tensor<2>> {
+    let p = f.param();
+    Some(match (variant, f) {
+        (Variant::Relu, _) => act::relu(x),
+        (Variant::Fused | Variant::FusedInplace, Function::Elementwise(e)) => {
+            burn_rectifiers::apply(e, x, p)
+        }
+        (Variant::Fused | Variant::FusedInplace, Function::Prelu) => {
+            burn_rectifiers::prelu(x, alpha)
+        }
+        (Variant::Fused | Variant::FusedInplace, Function::Lse0Plus) => {
+            burn_rectifiers::lse0_plus(x, 1)
+        }
+        (Variant::Composed, Function::Elementwise(e)) => composed::elementwise(e, x, p),
+        (Variant::Composed, Function::Prelu) => composed::prelu(x, alpha),
+        (Variant::Composed, Function::Lse0Plus) => composed::lse0_plus(x, 1),
+        (Variant::Builtin, Function::Prelu) => act::prelu(x, alpha),
+        (Variant::Builtin, f) => match elementwise(f)? {
+            Elementwise::Relu => act::relu(x),
+            Elementwise::LeakyRelu => act::leaky_relu(x, p),
+            Elementwise::Gelu => act::gelu(x),
+            Elementwise::GeluTanh => act::gelu_approximate(x),
+            Elementwise::Silu => act::silu(x),
+            Elementwise::Softplus => act::softplus(x, p),
+            Elementwise::Elu => act::elu(x, p),
+            Elementwise::Mish => act::mish(x),
+            Elementwise::SRelu | Elementwise::SoftplusApprox | Elementwise::Squareplus => {
+                return None;
+            }
+        },
+    })
+}
+
+/// Whether `variant` exists for `f` in `pass` on Burn.
+pub fn has_variant(f: Function, variant: Variant, pass: Pass) -> bool {
+    match variant {
+        Variant::FusedInplace => pass == Pass::Fwd && f.is_shape_preserving(),
+        // ReLU's builtin is the relu variant itself.
+        Variant::Builtin => {
+            f != Function::Elementwise(Elementwise::Relu)
+                && !matches!(
+                    f,
+                    Function::Lse0Plus
+                        | Function::Elementwise(
+                            Elementwise::SRelu
+                                | Elementwise::SoftplusApprox
+                                | Elementwise::Squareplus
+                        )
+                )
+        }
+        _ => true,
+    }
+}
+
+/// The input `[size / ROW, ROW]` on `device` in `dtype`, and PReLU's `[ROW]` slopes.
+fn input(case: &Case, device: &Device) -> (TensorData, Tensor<2>, Tensor<1>) {
+    let data = TensorData::new(inputs::values(case.size), [case.size / ROW, ROW]);
+    let x = Tensor::<2>::from_data(data.clone(), (device, dtype(case.dtype)));
+    let alpha = Tensor::<1>::from_data(
+        TensorData::new(vec![crate::PRELU_ALPHA as f32; ROW], [ROW]),
+        (device, dtype(case.dtype)),
+    );
+    (data, x, alpha)
+}
+
+/// The measured calls of `case` on a Burn backend, one per variant that exists, in
+/// [`Variant::ALL`] order; empty when this build lacks the backend or it lacks the dtype.
+pub fn calls(case: Case, variants: &[Variant]) -> Vec<(Variant, Call<'static>)> {
+    let Some(plain) = device(case.backend) else {
+        return Vec::new();
+    };
+    if !case.backend.supports(case.dtype) {
+        return Vec::new();
+    }
+    let f = case.function;
+    let device = match case.pass {
+        Pass::Fwd => plain,
+        Pass::FwdBwd => plain.autodiff(),
+    };
+    let (data, x, alpha) = input(&case, &device);
+    let burn_dtype = dtype(case.dtype);
+    let mut calls: Vec<(Variant, Call<'static>)> = Vec::new();
+    for &v in Variant::ALL.iter().filter(|v| variants.contains(v)) {
+        if !has_variant(f, v, case.pass) {
+            continue;
+        }
+        let (x, alpha, device, data) = (x.clone(), alpha.clone(), device.clone(), data.clone());
+        let call: Call<'static> = match (case.pass, v) {
+            (Pass::Fwd, Variant::FusedInplace) => Box::new(move |m: &mut Meter| {
+                let owned = Tensor::<2>::from_data(data.clone(), (&device, burn_dtype));
+                sync(&device);
+                m.start();
+                let y = apply(f, v, owned, alpha.clone()).expect("variant exists");
+                sync(&device);
+                m.stop();
+                drop(y);
+            }),
+            (Pass::Fwd, _) => Box::new(move |m: &mut Meter| {
+                m.start();
+                let y = apply(f, v, x.clone(), alpha.clone()).expect("variant exists");
+                sync(&device);
+                m.stop();
+                drop(y);
+            }),
+            (Pass::FwdBwd, _) => Box::new(move |m: &mut Meter| {
+                let xg = x.clone().require_grad();
+                let ag = alpha.clone().require_grad();
+                sync(&device);
+                m.start();
+                let y = apply(f, v, xg.clone(), ag.clone()).expect("variant exists");
+                let grads = y.backward();
+                let dx = xg.grad(&grads).expect("x has a gradient");
+                sync(&device);
+                m.stop();
+                drop((y, grads, dx));
+            }),
+        };
+        calls.push((v, call));
+    }
+    calls
+}
+
+/// Waits for the device's queued work.
+fn sync(device: &Device) {
+    device.sync().expect("device sync");
+}

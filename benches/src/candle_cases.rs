@@ -1,0 +1,260 @@
+//! The measured calls on Candle (CPU, and CUDA with the `cuda` feature).
+//!
+//! - `fused`: [`candle_rectifiers`]' ops (`squareplus(&x, b)`, `prelu(&x, &alpha)`,
+//!   `lse0_plus_keepdim(&x, 1)`, ...).
+//! - `fused_inplace` (forward, elementwise functions): the in-place ops (`squareplus_(&x, b)`)
+//!   on a fresh copy of `x` made before the clock starts.
+//! - `composed`: the textbook formula in Candle's tensor ops (as in candle-rectifiers'
+//!   tests: `(x + sqrt(x^2 + b)) * 0.5`, `ln(1 + e^(k x)) / k`, ...; the inputs lie in
+//!   `[-6, 6]`, where the naive forms do not overflow).
+//! - `builtin`: `Tensor::{relu, gelu_erf, gelu, silu, elu}`, `candle_nn::ops::{leaky_relu,
+//!   mish}`, `candle_nn::PReLU`; Candle has none for softplus, its approximation, srelu,
+//!   squareplus and LSE0+.
+//! - `relu`: `Tensor::relu`.
+//!
+//! `fwdbwd` uses a [`Var`] made once (and one for PReLU's `alpha`), then per call
+//! `y = f(x)`, `y.backward()` (Candle seeds a non-scalar root with ones) and `grads.get(x)`.
+//! Every call ends with `device.synchronize()` (a no-op on the CPU).
+
+use std::f64::consts::{FRAC_1_SQRT_2, LN_2, PI};
+
+use burn_rectifiers::Elementwise;
+use candle_core::{DType, Device, Module, Result, Tensor, Var};
+use candle_rectifiers as cr;
+
+use crate::timing::{Call, Meter};
+use crate::{Backend, Case, Dtype, Function, Pass, ROW, Variant, inputs};
+
+/// The device of a Candle backend, `None` for Burn's, or CUDA without a GPU.
+pub fn device(backend: Backend) -> Option<Device> {
+    match backend {
+        Backend::Candle => Some(Device::Cpu),
+        #[cfg(feature = "cuda")]
+        Backend::CandleCuda => Device::new_cuda(0).ok(),
+        _ => None,
+    }
+}
+
+/// Candle's dtype for ours.
+pub fn dtype(d: Dtype) -> DType {
+    match d {
+        Dtype::F32 => DType::F32,
+        Dtype::F16 => DType::F16,
+        Dtype::Bf16 => DType::BF16,
+    }
+}
+
+fn sigmoid(x: &Tensor) -> Result<Tensor> {
+    (x.neg()?.exp()? + 1.0)?.recip()
+}
+
+/// `f(x)` written with Candle's tensor ops; `alpha` has shape `[1, ROW]`.
+pub fn composed(f: Function, x: &Tensor, alpha: &Tensor) -> Result<Tensor> {
+    let p = f.param();
+    match f {
+        Function::Prelu => x.gt(0.0)?.where_cond(x, &x.broadcast_mul(alpha)?),
+        Function::Lse0Plus => {
+            // m + ln(e^-m + sum e^(x - m)), m = max(0, max x)
+            let m = x.max_keepdim(1)?.maximum(0.0)?;
+            let sum = x.broadcast_sub(&m)?.exp()?.sum_keepdim(1)?;
+            (sum + m.neg()?.exp()?)?.log()? + m
+        }
+        Function::Elementwise(e) => match e {
+            Elementwise::Relu => x.maximum(0.0),
+            Elementwise::LeakyRelu => x.maximum(0.0)? + (x.minimum(0.0)? * p)?,
+            Elementwise::Gelu => (x * 0.5)? * ((x * FRAC_1_SQRT_2)?.erf()? + 1.0)?,
+            Elementwise::GeluTanh => {
+                let inner = ((x + (x.powf(3.0)? * 0.044715)?)? * (2.0 / PI).sqrt())?;
+                (x * 0.5)? * (inner.tanh()? + 1.0)?
+            }
+            Elementwise::Silu => x * sigmoid(x)?,
+            Elementwise::Softplus => ((x * p)?.exp()? + 1.0)?.log()? / p,
+            Elementwise::SoftplusApprox => x / ((x * (-1.0 / LN_2))?.exp()?.neg()? + 1.0)?,
+            Elementwise::Elu => x.gt(0.0)?.where_cond(x, &((x.exp()? - 1.0)? * p)?),
+            Elementwise::SRelu => x.maximum(-p),
+            Elementwise::Mish => x * (x.exp()? + 1.0)?.log()?.tanh()?,
+            Elementwise::Squareplus => (x + (x.sqr()? + p)?.sqrt()?)? * 0.5,
+        },
+    }
+}
+
+/// Our fused op for `f`; `alpha` has shape `[ROW]`.
+pub fn fused(f: Function, x: &Tensor, alpha: &Tensor) -> Result<Tensor> {
+    let p = f.param();
+    match f {
+        Function::Prelu => cr::prelu(x, alpha),
+        Function::Lse0Plus => cr::lse0_plus_keepdim(x, 1),
+        Function::Elementwise(e) => match e {
+            Elementwise::Relu => cr::relu(x),
+            Elementwise::LeakyRelu => cr::leaky_relu(x, p),
+            Elementwise::Gelu => cr::gelu(x),
+            Elementwise::GeluTanh => cr::gelu_tanh(x),
+            Elementwise::Silu => cr::silu(x),
+            Elementwise::Softplus => cr::softplus(x, p),
+            Elementwise::SoftplusApprox => cr::softplus_approx(x),
+            Elementwise::Elu => cr::elu(x, p),
+            Elementwise::SRelu => cr::srelu(x, p),
+            Elementwise::Mish => cr::mish(x),
+            Elementwise::Squareplus => cr::squareplus(x, p),
+        },
+    }
+}
+
+/// Our in-place op for an elementwise `f` (`None` for PReLU and LSE0+).
+pub fn fused_inplace(f: Function, x: &Tensor) -> Option<Result<()>> {
+    let p = f.param();
+    let Function::Elementwise(e) = f else {
+        return None;
+    };
+    Some(match e {
+        Elementwise::Relu => cr::relu_(x),
+        Elementwise::LeakyRelu => cr::leaky_relu_(x, p),
+        Elementwise::Gelu => cr::gelu_(x),
+        Elementwise::GeluTanh => cr::gelu_tanh_(x),
+        Elementwise::Silu => cr::silu_(x),
+        Elementwise::Softplus => cr::softplus_(x, p),
+        Elementwise::SoftplusApprox => cr::softplus_approx_(x),
+        Elementwise::Elu => cr::elu_(x, p),
+        Elementwise::SRelu => cr::srelu_(x, p),
+        Elementwise::Mish => cr::mish_(x),
+        Elementwise::Squareplus => cr::squareplus_(x, p),
+    })
+}
+
+/// Candle's own op for `f`, where it has one; `prelu` is `candle_nn::PReLU` over `[ROW]`
+/// slopes.
+pub fn builtin(f: Function, x: &Tensor, prelu: &candle_nn::PReLU) -> Option<Result<Tensor>> {
+    let p = f.param();
+    Some(match f {
+        Function::Prelu => prelu.forward(x),
+        Function::Elementwise(Elementwise::Relu) => x.relu(),
+        Function::Elementwise(Elementwise::LeakyRelu) => candle_nn::ops::leaky_relu(x, p),
+        Function::Elementwise(Elementwise::Gelu) => x.gelu_erf(),
+        Function::Elementwise(Elementwise::GeluTanh) => x.gelu(),
+        Function::Elementwise(Elementwise::Silu) => x.silu(),
+        Function::Elementwise(Elementwise::Elu) => x.elu(p),
+        Function::Elementwise(Elementwise::Mish) => candle_nn::ops::mish(x),
+        _ => return None,
+    })
+}
+
+/// Whether `variant` exists for `f` in `pass` on Candle.
+pub fn has_variant(f: Function, variant: Variant, pass: Pass) -> bool {
+    match variant {
+        Variant::FusedInplace => pass == Pass::Fwd && matches!(f, Function::Elementwise(_)),
+        // ReLU's builtin is the relu variant itself.
+        Variant::Builtin => {
+            f != Function::Elementwise(Elementwise::Relu)
+                && matches!(
+                    f,
+                    Function::Prelu
+                        | Function::Elementwise(
+                            Elementwise::LeakyRelu
+                                | Elementwise::Gelu
+                                | Elementwise::GeluTanh
+                                | Elementwise::Silu
+                                | Elementwise::Elu
+                                | Elementwise::Mish
+                        )
+                )
+        }
+        _ => true,
+    }
+}
+
+/// The inputs of one case: `x` `[size / ROW, ROW]`, PReLU's slopes `[ROW]`, and the module.
+struct Inputs {
+    x: Tensor,
+    alpha: Tensor,
+    alpha_row: Tensor,
+    prelu: candle_nn::PReLU,
+}
+
+impl Inputs {
+    fn new(case: &Case, device: &Device, alpha: Tensor) -> Result<Self> {
+        let x = Tensor::from_vec(
+            inputs::values(case.size),
+            (case.size / ROW, ROW),
+            &Device::Cpu,
+        )?
+        .to_dtype(dtype(case.dtype))?
+        .to_device(device)?;
+        Ok(Self {
+            x,
+            alpha_row: alpha.reshape((1, ROW))?,
+            prelu: candle_nn::PReLU::new(alpha.clone(), false),
+            alpha,
+        })
+    }
+
+    fn apply(&self, f: Function, v: Variant, x: &Tensor) -> Result<Tensor> {
+        match v {
+            Variant::Fused => fused(f, x, &self.alpha),
+            Variant::Composed => composed(f, x, &self.alpha_row),
+            Variant::Builtin => builtin(f, x, &self.prelu).expect("variant exists"),
+            Variant::Relu => x.relu(),
+            Variant::FusedInplace => unreachable!("in place runs through fused_inplace"),
+        }
+    }
+}
+
+/// The measured calls of `case` on a Candle backend, one per variant that exists among
+/// `variants`, in [`Variant::ALL`] order; empty when this build or machine lacks the backend.
+pub fn calls(case: Case, variants: &[Variant]) -> Result<Vec<(Variant, Call<'static>)>> {
+    let Some(device) = device(case.backend) else {
+        return Ok(Vec::new());
+    };
+    let f = case.function;
+    let alpha = Tensor::full(crate::PRELU_ALPHA as f32, ROW, &Device::Cpu)?
+        .to_dtype(dtype(case.dtype))?
+        .to_device(&device)?;
+    let inputs = match case.pass {
+        Pass::Fwd => Inputs::new(&case, &device, alpha)?,
+        Pass::FwdBwd => {
+            // Variables: the backward reaches x (and alpha, a learned parameter).
+            let alpha = Var::from_tensor(&alpha)?.as_tensor().clone();
+            let mut inputs = Inputs::new(&case, &device, alpha)?;
+            inputs.x = Var::from_tensor(&inputs.x)?.as_tensor().clone();
+            inputs
+        }
+    };
+    let inputs = std::rc::Rc::new(inputs);
+    let mut calls: Vec<(Variant, Call<'static>)> = Vec::new();
+    for &v in Variant::ALL.iter().filter(|v| variants.contains(v)) {
+        if !has_variant(f, v, case.pass) {
+            continue;
+        }
+        let (inputs, device) = (inputs.clone(), device.clone());
+        let call: Call<'static> = match (case.pass, v) {
+            (Pass::Fwd, Variant::FusedInplace) => Box::new(move |m: &mut Meter| {
+                let owned = inputs.x.copy().expect("copy of x");
+                device.synchronize().expect("sync");
+                m.start();
+                fused_inplace(f, &owned)
+                    .expect("variant exists")
+                    .expect("in-place op");
+                device.synchronize().expect("sync");
+                m.stop();
+                drop(owned);
+            }),
+            (Pass::Fwd, _) => Box::new(move |m: &mut Meter| {
+                m.start();
+                let y = inputs.apply(f, v, &inputs.x).expect("forward");
+                device.synchronize().expect("sync");
+                m.stop();
+                drop(y);
+            }),
+            (Pass::FwdBwd, _) => Box::new(move |m: &mut Meter| {
+                m.start();
+                let y = inputs.apply(f, v, &inputs.x).expect("forward");
+                let grads = y.backward().expect("backward");
+                let dx = grads.get(&inputs.x).expect("x has a gradient").clone();
+                device.synchronize().expect("sync");
+                m.stop();
+                drop((y, grads, dx));
+            }),
+        };
+        calls.push((v, call));
+    }
+    Ok(calls)
+}
