@@ -1,6 +1,6 @@
 //! ELU: `x` for `x > 0`, else `a (e^x - 1)`.
 
-use crate::{ParamError, Rectifier, error::non_negative};
+use crate::{ParamError, Rectifier, error::non_negative, vmath};
 
 /// The exponential linear unit: `f(x) = x` for `x > 0`, else `a (e^x - 1)`, `a >= 0`
 /// (default 1); `f'(x) = 1` for `x > 0`, else `a e^x`.
@@ -55,10 +55,15 @@ impl Rectifier for Elu {
     }
     #[inline(always)]
     fn forward_f32(&self, x: f32) -> f32 {
-        self.forward_f64(x as f64) as f32
+        // The f64 formula with `vmath`, whose branches are selects: the kernels vectorise.
+        let x = x as f64;
+        let left = self.alpha * vmath::expm1(x);
+        (if x > 0.0 { x } else { left }) as f32
     }
     #[inline(always)]
     fn derivative_f32(&self, x: f32) -> f32 {
-        self.derivative_f64(x as f64) as f32
+        let x = x as f64;
+        let left = self.alpha * vmath::exp(x);
+        (if x > 0.0 { 1.0 } else { left }) as f32
     }
 }

@@ -48,6 +48,7 @@ mod float;
 mod math;
 mod rectifier;
 mod sum;
+mod vmath;
 
 pub mod diagnostics;
 pub mod kernel;
@@ -56,6 +57,7 @@ pub mod prelu;
 
 mod elu;
 mod gelu;
+mod gelu_f32;
 mod gelu_tanh;
 mod leaky_relu;
 mod mish;

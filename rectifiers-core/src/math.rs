@@ -62,22 +62,6 @@ pub(crate) fn expm1mx(u: f64) -> f64 {
     }
 }
 
-/// `e^u - 1 - u` for the `f32` paths: a short series near 0 (f32 needs 2^-30, not 2^-60).
-#[inline(always)]
-pub(crate) fn expm1mx_f32(u: f64) -> f64 {
-    if u.abs() < 0.01 {
-        // Remainder u^8/8! < 3e-21 relative to u^2/2 at |u| = 0.01.
-        let p = INV_FACT[7] * u + INV_FACT[6];
-        let p = p * u + INV_FACT[5];
-        let p = p * u + INV_FACT[4];
-        let p = p * u + INV_FACT[3];
-        let p = p * u + INV_FACT[2];
-        p * u * u
-    } else {
-        u.exp_m1() - u
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 use crate::{
     Rectifier,
     math::{TWO_M600, exp_up},
+    vmath,
 };
 
 /// Mish, `f(x) = x tanh(ln(1 + e^x))`;
@@ -76,10 +77,40 @@ impl Rectifier for Mish {
     }
     #[inline(always)]
     fn forward_f32(&self, x: f32) -> f32 {
-        self.forward_f64(x as f64) as f32
+        // The f64 formulas with `vmath::exp`, every branch computed and selected, so the
+        // kernels vectorise. Below -200, x e^x is -0 in f32.
+        let x = x as f64;
+        let e = vmath::exp(x);
+        let n = e * (e + 2.0);
+        let y = x * (n / (n + 2.0));
+        (if x > 30.0 {
+            x
+        } else if x < -200.0 {
+            -0.0
+        } else {
+            y
+        }) as f32
     }
     #[inline(always)]
     fn derivative_f32(&self, x: f32) -> f32 {
-        self.derivative_f64(x as f64) as f32
+        let x = x as f64;
+        let e = vmath::exp(x);
+        // x >= 0: tanh(sp) + x sigmoid(x) sech^2(sp), both terms positive.
+        let n = e * (e + 2.0);
+        let d = n + 2.0;
+        let right = n / d + (x * (e / (1.0 + e))) * (4.0 * (n + 1.0) / d) / d;
+        // x < 0: over one denominator, as in the f64 path.
+        let dl = (e + 2.0) * e + 2.0;
+        let num = ((e + 4.0) * e + (6.0 + 4.0 * x)) * e + 4.0 * (1.0 + x);
+        let left = (e * num) / (dl * dl);
+        (if x > 30.0 {
+            1.0
+        } else if x >= 0.0 {
+            right
+        } else if x < -200.0 {
+            -0.0
+        } else {
+            left
+        }) as f32
     }
 }

@@ -3,6 +3,7 @@
 use crate::{
     Rectifier,
     math::{TWO_M600, exp_up, sigmoid_pair},
+    vmath,
 };
 
 /// The sigmoid linear unit `f(x) = x sigmoid(x)`;
@@ -56,10 +57,24 @@ impl Rectifier for Silu {
     }
     #[inline(always)]
     fn forward_f32(&self, x: f32) -> f32 {
-        self.forward_f64(x as f64) as f32
+        // Branch-free, with `vmath::exp`, so the kernels vectorise. Below -200 the result
+        // (x e^x) is far below f32's smallest subnormal: -0.
+        let x = x as f64;
+        let y = x / (1.0 + vmath::exp(-x));
+        (if x < -200.0 { -0.0 } else { y }) as f32
     }
     #[inline(always)]
     fn derivative_f32(&self, x: f32) -> f32 {
-        self.derivative_f64(x as f64) as f32
+        let x = x as f64;
+        let (s, sm) = vmath::sigmoid_pair(x);
+        let d = s * (1.0 + x * sm);
+        // Tails: 1 - (x - 1) e^-x rounds to 1 above 200, e^x (1 + x) to -0 below -200.
+        (if x > 200.0 {
+            1.0
+        } else if x < -200.0 {
+            -0.0
+        } else {
+            d
+        }) as f32
     }
 }

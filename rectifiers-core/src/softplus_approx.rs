@@ -3,6 +3,7 @@
 use crate::{
     Rectifier, dd,
     math::{self, TWO_M600, exp_up},
+    vmath,
 };
 
 /// `1/ln 2` as a double-double (mpmath, 200 bits).
@@ -113,30 +114,34 @@ impl Rectifier for SoftplusApprox {
     }
     #[inline(always)]
     fn forward_f32(&self, x: f32) -> f32 {
+        // The f64 formula with `vmath`, every branch computed and selected, so the kernels
+        // vectorise.
         let x = x as f64;
-        let y = if x.abs() < SERIES {
-            (x * C12 + 0.5) * x + core::f64::consts::LN_2
+        let series = (x * C12 + 0.5) * x + core::f64::consts::LN_2;
+        let y = x / -vmath::expm1(-x * LOG2_E_HI);
+        (if x.abs() < SERIES {
+            series
         } else if x < -600.0 {
             0.0
         } else {
-            x / -(-x * LOG2_E_HI).exp_m1()
-        };
-        y as f32
+            y
+        }) as f32
     }
     #[inline(always)]
     fn derivative_f32(&self, x: f32) -> f32 {
         let x = x as f64;
-        let y = if x.abs() < SERIES {
-            0.5 + x * C6
+        let series = 0.5 + x * C6;
+        let u = x * LOG2_E_HI;
+        let m = vmath::expm1(u);
+        let d = (vmath::exp(u) / m) * (vmath::expm1mx(u) / m);
+        (if x.abs() < SERIES {
+            series
         } else if x > 30.0 {
             1.0
         } else if x < -600.0 {
             0.0
         } else {
-            let u = x * LOG2_E_HI;
-            let m = u.exp_m1();
-            (u.exp() / m) * (math::expm1mx_f32(u) / m)
-        };
-        y as f32
+            d
+        }) as f32
     }
 }

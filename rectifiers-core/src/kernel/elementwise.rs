@@ -1,7 +1,44 @@
 //! Forward and backward kernels of the elementwise functions.
 
 use super::parallel::{chunks_mut, zip_chunks, zip3_chunks};
+use super::simd::multiversion;
 use crate::{Float, Rectifier};
+
+multiversion! {
+    /// `y = f(x)` on this thread.
+    fn forward_serial<R: Rectifier, T: Float>(r: &R, x: &[T], y: &mut [T]) {
+        for (y, &x) in y.iter_mut().zip(x) {
+            *y = r.forward(x);
+        }
+    }
+}
+
+multiversion! {
+    /// `xy = f(xy)` on this thread.
+    fn forward_in_place_serial<R: Rectifier, T: Float>(r: &R, xy: &mut [T]) {
+        for v in xy {
+            *v = r.forward(*v);
+        }
+    }
+}
+
+multiversion! {
+    /// `dx = dy f'(x)` on this thread.
+    fn backward_serial<R: Rectifier, T: Float>(r: &R, x: &[T], dy: &[T], dx: &mut [T]) {
+        for ((dx, &x), &dy) in dx.iter_mut().zip(x).zip(dy) {
+            *dx = dy.mul(r.derivative(x));
+        }
+    }
+}
+
+multiversion! {
+    /// `g = g f'(x)` on this thread.
+    fn backward_in_place_serial<R: Rectifier, T: Float>(r: &R, x: &[T], g: &mut [T]) {
+        for (g, &x) in g.iter_mut().zip(x) {
+            *g = g.mul(r.derivative(x));
+        }
+    }
+}
 
 #[track_caller]
 fn check_len(what: &str, got: usize, want: usize) {
@@ -24,20 +61,12 @@ fn check_len(what: &str, got: usize, want: usize) {
 #[track_caller]
 pub fn forward<R: Rectifier, T: Float>(r: &R, x: &[T], y: &mut [T]) {
     check_len("the output", y.len(), x.len());
-    zip_chunks(R::PARALLEL_MIN_LEN, x, y, |x, y| {
-        for (y, &x) in y.iter_mut().zip(x) {
-            *y = r.forward(x);
-        }
-    });
+    zip_chunks(R::PARALLEL_MIN_LEN, x, y, |x, y| forward_serial(r, x, y));
 }
 
 /// `xy[i] = f(xy[i])`, overwriting the input.
 pub fn forward_in_place<R: Rectifier, T: Float>(r: &R, xy: &mut [T]) {
-    chunks_mut(R::PARALLEL_MIN_LEN, xy, |xy| {
-        for v in xy {
-            *v = r.forward(*v);
-        }
-    });
+    chunks_mut(R::PARALLEL_MIN_LEN, xy, |xy| forward_in_place_serial(r, xy));
 }
 
 /// `dx[i] = dy[i] * f'(x[i])`, from the saved input `x` and the upstream gradient `dy`.
@@ -58,9 +87,7 @@ pub fn backward<R: Rectifier, T: Float>(r: &R, x: &[T], dy: &[T], dx: &mut [T]) 
     check_len("the upstream gradient", dy.len(), x.len());
     check_len("the input gradient", dx.len(), x.len());
     zip3_chunks(R::PARALLEL_MIN_LEN, x, dy, dx, |x, dy, dx| {
-        for ((dx, &x), &dy) in dx.iter_mut().zip(x).zip(dy) {
-            *dx = dy.mul(r.derivative(x));
-        }
+        backward_serial(r, x, dy, dx)
     });
 }
 
@@ -72,8 +99,6 @@ pub fn backward<R: Rectifier, T: Float>(r: &R, x: &[T], dy: &[T], dx: &mut [T]) 
 pub fn backward_in_place<R: Rectifier, T: Float>(r: &R, x: &[T], g: &mut [T]) {
     check_len("the gradient", g.len(), x.len());
     zip_chunks(R::PARALLEL_MIN_LEN, x, g, |x, g| {
-        for (g, &x) in g.iter_mut().zip(x) {
-            *g = g.mul(r.derivative(x));
-        }
+        backward_in_place_serial(r, x, g)
     });
 }

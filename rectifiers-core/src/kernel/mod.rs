@@ -13,8 +13,10 @@ mod elementwise;
 mod lse0_plus;
 mod parallel;
 mod prelu;
+mod simd;
 
 pub use elementwise::{backward, backward_in_place, forward, forward_in_place};
 pub use lse0_plus::{lse0_plus_backward, lse0_plus_forward};
 pub use parallel::{CHEAP_PARALLEL_MIN_LEN, PARALLEL_MIN_LEN};
 pub use prelu::{prelu_backward, prelu_forward};
+pub use simd::{SimdLevel, simd_level};
