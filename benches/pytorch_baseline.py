@@ -1,0 +1,454 @@
+#!/usr/bin/env python3
+"""PyTorch CPU baseline for the rectifier benchmarks (issue #5, deliverable 3).
+
+Times the functions of the `rectifiers` bench CLI in PyTorch eager mode on the CPU, with a
+given thread count, and writes the same CSV columns as the CLI so the two can be read side by
+side. Not run in CI.
+
+Venv (outside the repo; what worked on this machine, 2026-11-29, Python 3.11.7 from pyenv):
+
+    python3 -m venv /work/venvs/torch
+    /work/venvs/torch/bin/pip install --no-cache-dir torch==2.15.0
+
+  This gives torch 2.15.0+cu132 (the default PyPI wheel: MKL 2024.2, oneDNN 3.13.3, OpenMP,
+  CPU capability AVX512 here), and pulls the nvidia CUDA 13 runtime wheels, cudnn, nccl, triton
+  etc.: the venv is 5.4 GB. None of that is used on the CPU, but it cannot be left out:
+  `pip install --no-deps torch` plus the pure-python deps (filelock, typing-extensions, sympy,
+  networkx, jinja2, fsspec, numpy) installs, yet `import torch` then fails with
+  "OSError: libcudart.so.13: cannot open shared object file" (libtorch_cpu.so itself links
+  libcudart and libcupti; libtorch.so / libtorch_python.so link cublas, cudnn, nccl, ...).
+  The CPU-only index (download.pytorch.org/whl/cpu) is not reachable from this workplace.
+  numpy is optional (torch only warns without it).
+
+Run (from the repo root):
+
+    /work/venvs/torch/bin/python benches/pytorch_baseline.py            # f32, 2 threads
+    /work/venvs/torch/bin/python benches/pytorch_baseline.py --dtypes f32,bf16,f16 \\
+        --threads 2 --sizes 4096,262144,16777216 --out benches/results/pytorch.csv
+
+  Other flags: --functions relu,gelu,... --variants builtin,composed,... --passes fwd,fwdbwd
+  --reps N (same for every size; default 2000 / 300 / 30 for 4Ki / 256Ki / 16Mi)
+  --warmup N --lse-width W --retries N. The markdown table is printed and written next to the CSV (.md).
+
+What it measures, per (function, variant, pass, dtype, size):
+  * Input: x = torch.linspace(-8, 8, n) (f32, then cast to the dtype) permuted by
+    torch.randperm(n, generator=torch.Generator().manual_seed(0)). For every size used here
+    (even n) no element is exactly 0 (checked at start; a count of zeros is printed).
+  * fwd: wall time of one call (time.perf_counter_ns around it), Python dispatch included.
+    `builtin` / `composed` allocate a fresh output every call (as our fused ops do);
+    `builtin_reused` writes into a preallocated output via the aten `.out` overload;
+    `builtin_inplace` overwrites x (x is restored from a pristine copy before each rep,
+    outside the timed region, so repeated leaky/silu/... never drift into subnormals).
+  * fwdbwd: x.requires_grad_(); each rep: x.grad = None; y = f(x); y.backward(dy), timed
+    together, with dy = ones preallocated. For prelu the weight also requires grad (as in
+    nn.PReLU), so backward computes dw = sum(x * dy over x <= 0) too. In-place variants
+    have no fwdbwd row (autograd forbids in-place on a leaf; a clone would make it another
+    op). `builtin_reused` has no fwdbwd row (out= is not differentiable).
+  * copy rows: function `copy`, variant `fresh` = x.clone(), `reused` = y.copy_(x): the memory
+    floor, with and without the page faults of a fresh output.
+  * median_ns, min_ns over --reps after --warmup untimed reps; gc disabled while timing.
+    On this shared 2-core machine an OpenMP worker that gets descheduled mid-region costs a
+    whole scheduler slice (~4-12 ms), which can swamp a 20 µs op: a row whose median is over
+    2x its min is measured again (--retries, default 2 more runs) and the run with the lowest
+    median is kept; rows still over 2x are marked ‡ in the markdown (CSV columns unchanged).
+  * bytes: fwd 2*n*itemsize (read x, write y); fwdbwd 5*n*itemsize (read x, write y, read x,
+    read dy, write dx). lse0_plus (a row reduction): fwd n*itemsize, fwdbwd 3*n*itemsize
+    (row outputs ignored). gbps = bytes / median_ns (= GB/s, 1e9 bytes).
+  * peak_rss_mib (fwdbwd rows only, else empty): VmHWM - VmRSS in MiB over the timed reps,
+    after resetting the high-water mark by writing "5" to /proc/self/clear_refs.
+
+Functions (our name -> the exact PyTorch expression timed; F = torch.nn.functional):
+  relu         builtin          F.relu(x)
+               builtin_inplace  F.relu(x, inplace=True)
+               builtin_reused   torch.clamp_min(x, 0.0, out=y)  [not aten.relu.out: in torch
+                                2.15 that is relu() into a fresh tensor, then copy_ into y]
+  leaky_relu   (0.01) builtin   F.leaky_relu(x, 0.01); inplace: F.leaky_relu(x, 0.01, inplace=True);
+                                reused: torch.ops.aten.leaky_relu.out(x, 0.01, out=y)
+  prelu        (0.25) builtin   F.prelu(x, w), w = torch.full([1], 0.25)
+  gelu         builtin          F.gelu(x); reused: torch.ops.aten.gelu.out(x, out=y)
+  gelu_tanh    builtin          F.gelu(x, approximate='tanh'); reused: aten.gelu.out(..., approximate='tanh')
+  silu         builtin          F.silu(x); inplace: F.silu(x, inplace=True); reused: aten.silu.out
+  softplus     (k=1) builtin    F.softplus(x, beta=1)  [torch's default threshold=20: returns x
+                                where beta*x > 20; no in-place form]; reused: aten.softplus.out(x, 1, 20)
+  elu          (1) builtin      F.elu(x, 1.0); inplace: F.elu(x, 1.0, inplace=True); reused: aten.elu.out
+  mish         builtin          F.mish(x); inplace: F.mish(x, inplace=True); reused: aten.mish.out
+  srelu        (a=1) composed   torch.clamp_min(x, -1.0)   [one fused aten op, so near a built-in]
+  squareplus   (b=4) composed   0.5 * (x + torch.sqrt(x * x + 4.0))   [naive: 4 temporaries]
+  softplus_approx composed      x / (1 - torch.exp(-x / math.log(2)))  [naive: NaN at x == 0
+                                (0/0), which these inputs never hit; our kernel returns ln 2]
+  lse0_plus    composed         F.softplus(torch.logsumexp(x.view(-1, W), dim=-1))
+                                [ln(1 + sum e^x_i) = softplus(logsumexp(x)); rows of W=1024]
+  copy         fresh            x.clone()
+               reused           y.copy_(x)
+
+Caveats: this machine has 2 cores shared with other jobs (compiles); absolute times are noisy,
+compare within one run. PyTorch's elementwise kernels go parallel only above its grain size
+(32768 elements), so 4Ki runs on one thread whatever --threads says.
+"""
+
+import argparse
+import csv
+import gc
+import math
+import os
+import platform
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+COLUMNS = [
+    "source", "backend", "function", "param", "variant", "pass", "dtype", "size",
+    "threads", "median_ns", "min_ns", "bytes", "gbps", "peak_rss_mib",
+]
+
+DTYPES = {"f32": torch.float32, "bf16": torch.bfloat16, "f16": torch.float16, "f64": torch.float64}
+LN2 = math.log(2.0)
+# A row whose median exceeds NOISY x its min was hit by preemption (on this shared 2-core
+# machine an OpenMP worker descheduled mid-region costs a whole scheduler slice, ~4-12 ms).
+NOISY = 2.0
+aten = torch.ops.aten
+
+
+# --------------------------------------------------------------------------------------------
+# The cases. Each entry: (function, param, variant, kind, fn)
+#   kind "fresh":   fn(x, ctx) -> new tensor (differentiable)
+#   kind "inplace": fn(x, ctx) overwrites x
+#   kind "reused":  fn(x, ctx) writes into ctx["y"]
+# ctx holds preallocated things: "y" (same shape/dtype as x), "w" (prelu weight), "width".
+# --------------------------------------------------------------------------------------------
+def cases():
+    c = []
+    add = lambda *a: c.append(a)
+    # relu
+    add("relu", "", "builtin", "fresh", lambda x, k: F.relu(x))
+    add("relu", "", "builtin_inplace", "inplace", lambda x, k: F.relu(x, inplace=True))
+    # torch.clamp_min(x, 0, out=y), not aten.relu.out: in torch 2.15 relu.out is the
+    # generated out= wrapper (the profiler shows aten::relu -> clamp_min into a fresh tensor,
+    # then aten::copy_), so it pays the fresh output and a copy; F.relu is clamp_min inside
+    add("relu", "", "builtin_reused", "reused", lambda x, k: torch.clamp_min(x, 0.0, out=k["y"]))
+    # leaky_relu, slope 0.01
+    add("leaky_relu", "0.01", "builtin", "fresh", lambda x, k: F.leaky_relu(x, 0.01))
+    add("leaky_relu", "0.01", "builtin_inplace", "inplace",
+        lambda x, k: F.leaky_relu(x, 0.01, inplace=True))
+    add("leaky_relu", "0.01", "builtin_reused", "reused",
+        lambda x, k: aten.leaky_relu.out(x, 0.01, out=k["y"]))
+    # prelu, one alpha 0.25
+    add("prelu", "0.25", "builtin", "fresh", lambda x, k: F.prelu(x, k["w"]))
+    # gelu (erf) and gelu_tanh
+    add("gelu", "", "builtin", "fresh", lambda x, k: F.gelu(x))
+    add("gelu", "", "builtin_reused", "reused", lambda x, k: aten.gelu.out(x, out=k["y"]))
+    add("gelu_tanh", "", "builtin", "fresh", lambda x, k: F.gelu(x, approximate="tanh"))
+    add("gelu_tanh", "", "builtin_reused", "reused",
+        lambda x, k: aten.gelu.out(x, approximate="tanh", out=k["y"]))
+    # silu
+    add("silu", "", "builtin", "fresh", lambda x, k: F.silu(x))
+    add("silu", "", "builtin_inplace", "inplace", lambda x, k: F.silu(x, inplace=True))
+    add("silu", "", "builtin_reused", "reused", lambda x, k: aten.silu.out(x, out=k["y"]))
+    # softplus, k = 1 (torch: beta=1, threshold=20)
+    add("softplus", "1", "builtin", "fresh", lambda x, k: F.softplus(x, beta=1))
+    add("softplus", "1", "builtin_reused", "reused",
+        lambda x, k: aten.softplus.out(x, 1, 20, out=k["y"]))
+    # elu, alpha 1
+    add("elu", "1", "builtin", "fresh", lambda x, k: F.elu(x, 1.0))
+    add("elu", "1", "builtin_inplace", "inplace", lambda x, k: F.elu(x, 1.0, inplace=True))
+    add("elu", "1", "builtin_reused", "reused", lambda x, k: aten.elu.out(x, 1.0, 1, 1, out=k["y"]))
+    # mish
+    add("mish", "", "builtin", "fresh", lambda x, k: F.mish(x))
+    add("mish", "", "builtin_inplace", "inplace", lambda x, k: F.mish(x, inplace=True))
+    add("mish", "", "builtin_reused", "reused", lambda x, k: aten.mish.out(x, out=k["y"]))
+    # composed ones (no PyTorch built-in)
+    add("srelu", "1", "composed", "fresh", lambda x, k: torch.clamp_min(x, -1.0))
+    add("squareplus", "4", "composed", "fresh", lambda x, k: 0.5 * (x + torch.sqrt(x * x + 4.0)))
+    add("softplus_approx", "", "composed", "fresh",
+        lambda x, k: x / (1 - torch.exp(-x / LN2)))
+    add("lse0_plus", "dim=-1", "composed", "fresh",
+        lambda x, k: F.softplus(torch.logsumexp(x.view(-1, k["width"]), dim=-1)))
+    # copy floor
+    add("copy", "", "fresh", "fresh", lambda x, k: x.clone())
+    add("copy", "", "reused", "reused", lambda x, k: k["y"].copy_(x))
+    return c
+
+
+# --------------------------------------------------------------------------------------------
+def read_status_kib(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return None
+
+
+def loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "?"
+
+
+def reset_hwm():
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def make_input(n, dtype):
+    g = torch.Generator().manual_seed(0)
+    x = torch.linspace(-8.0, 8.0, n, dtype=torch.float32)
+    x = x[torch.randperm(n, generator=g)].contiguous()
+    return x.to(dtype)
+
+
+def default_reps(n):
+    if n <= 8192:
+        return 2000
+    if n <= 1 << 20:
+        return 300
+    return 30
+
+
+def default_warmup(n):
+    return 50 if n <= 1 << 20 else 3
+
+
+def time_case(name, variant, kind, fn, x0, pas, reps, warmup, width, w0):
+    """Returns (times_ns list, peak_rss_mib or None)."""
+    ctx = {"width": width}
+    ctx["w"] = w0.clone()
+    if kind == "reused":
+        ctx["y"] = torch.empty_like(x0)
+    times = []
+    peak = None
+    if pas == "fwd":
+        x = x0.clone()
+        if kind == "inplace":
+            def one():
+                x.copy_(x0)  # restore, untimed
+                t0 = time.perf_counter_ns()
+                fn(x, ctx)
+                return time.perf_counter_ns() - t0
+        else:
+            def one():
+                t0 = time.perf_counter_ns()
+                y = fn(x, ctx)
+                t = time.perf_counter_ns() - t0
+                del y
+                return t
+        for _ in range(warmup):
+            one()
+        gc.disable()
+        try:
+            for _ in range(reps):
+                times.append(one())
+        finally:
+            gc.enable()
+    else:  # fwdbwd
+        x = x0.clone().requires_grad_(True)
+        if name == "prelu":
+            ctx["w"].requires_grad_(True)
+        dy = None
+
+        def one():
+            nonlocal dy
+            x.grad = None
+            ctx["w"].grad = None
+            t0 = time.perf_counter_ns()
+            y = fn(x, ctx)
+            y.backward(dy)
+            t = time.perf_counter_ns() - t0
+            del y
+            return t
+
+        with torch.no_grad():
+            y_shape = fn(x0, ctx).shape
+        dy = torch.ones(y_shape, dtype=x0.dtype)
+        for _ in range(warmup):
+            one()
+        x.grad = None
+        ctx["w"].grad = None
+        gc.collect()
+        base_kib = read_status_kib("VmRSS")
+        have_hwm = reset_hwm()
+        gc.disable()
+        try:
+            for _ in range(reps):
+                times.append(one())
+        finally:
+            gc.enable()
+        if have_hwm and base_kib is not None:
+            hwm = read_status_kib("VmHWM")
+            if hwm is not None:
+                peak = max(0, hwm - base_kib) / 1024.0
+        x.grad = None
+    return times, peak
+
+
+def fmt_ns(ns):
+    if ns >= 1e6:
+        return f"{ns / 1e6:.2f} ms"
+    if ns >= 1e3:
+        return f"{ns / 1e3:.1f} µs"
+    return f"{ns:.0f} ns"
+
+
+def size_label(n):
+    if n % (1 << 20) == 0:
+        return f"{n >> 20}Mi"
+    if n % (1 << 10) == 0:
+        return f"{n >> 10}Ki"
+    return str(n)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--sizes", default="4096,262144,16777216")
+    ap.add_argument("--dtypes", default="f32", help="comma list of f32,bf16,f16,f64")
+    ap.add_argument("--passes", default="fwd,fwdbwd")
+    ap.add_argument("--functions", default="", help="comma list; default all")
+    ap.add_argument("--variants", default="", help="comma list; default all")
+    ap.add_argument("--reps", type=int, default=None)
+    ap.add_argument("--warmup", type=int, default=None)
+    ap.add_argument("--lse-width", type=int, default=1024)
+    ap.add_argument("--retries", type=int, default=2,
+                    help="re-measure a row whose median > %g x its min up to this many more "
+                         "times, keeping the run with the lowest median" % NOISY)
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--out", default=os.path.join(here, "results", "pytorch.csv"))
+    ap.add_argument("--md", default=None, help="markdown path (default: --out with .md)")
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    dtypes = [d for d in args.dtypes.split(",") if d]
+    passes = [p for p in args.passes.split(",") if p]
+    fsel = set(f for f in args.functions.split(",") if f)
+    vsel = set(v for v in args.variants.split(",") if v)
+    for d in dtypes:
+        if d not in DTYPES:
+            sys.exit(f"unknown dtype {d}; use {','.join(DTYPES)}")
+
+    todo = [c for c in cases()
+            if (not fsel or c[0] in fsel) and (not vsel or c[2] in vsel)]
+
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    header = [
+        f"# PyTorch CPU baseline",
+        "",
+        f"- torch {torch.__version__}, Python {platform.python_version()}, "
+        f"CPU capability {torch.backends.cpu.get_cpu_capability()}, "
+        f"{os.cpu_count()} logical cores, torch threads {torch.get_num_threads()} "
+        f"(`--threads {args.threads}`), started {started}",
+        f"- command: `{os.path.basename(sys.executable)} benches/pytorch_baseline.py "
+        + " ".join(sys.argv[1:]) + "`",
+        "- eager mode, one call per rep, time.perf_counter_ns around it (Python dispatch "
+        "included); fwdbwd = y = f(x); y.backward(ones) timed together",
+        "- `builtin`/`composed`/`copy fresh` allocate a fresh output each call (at 16Mi f32 "
+        "that is 64 MiB of new pages: page faults included); `builtin_reused`/`copy reused` "
+        "write into a preallocated output; `builtin_inplace` overwrites x",
+        "- GB/s = bytes / median: fwd 2·n·size, fwdbwd 5·n·size (lse0_plus: n and 3n); "
+        "peak RSS = VmHWM − VmRSS over the fwdbwd reps",
+        "- this machine's 2 cores were shared with other jobs (compiles) during the run: "
+        "absolute times are noisy, compare within one run; load average at start: "
+        + loadavg(),
+        "",
+    ]
+    print("\n".join(header), flush=True)
+
+    rows = []
+    flags = []  # markdown only: noisy marker and how many runs a row took
+    n_noisy = 0
+    w0 = torch.full([1], 0.25)
+    for dname in dtypes:
+        dt = DTYPES[dname]
+        isz = torch.empty((), dtype=dt).element_size()
+        w0d = w0.to(dt)
+        for n in sizes:
+            x0 = make_input(n, dt)
+            nz = int((x0 == 0).sum())
+            if nz:
+                print(f"note: {nz} exact zeros in the {dname} input of size {n}", file=sys.stderr)
+            reps = args.reps or default_reps(n)
+            warm = args.warmup if args.warmup is not None else default_warmup(n)
+            for (name, param, variant, kind, fn) in todo:
+                for pas in passes:
+                    if pas == "fwdbwd" and kind != "fresh":
+                        continue
+                    if pas == "fwdbwd" and name == "copy":
+                        continue
+                    if name == "lse0_plus" and n % args.lse_width:
+                        continue
+                    best = None
+                    tries = 0
+                    try:
+                        while True:
+                            times, peak = time_case(name, variant, kind, fn, x0, pas, reps,
+                                                    warm, args.lse_width, w0d)
+                            tries += 1
+                            med, mn = statistics.median(times), min(times)
+                            if best is None or med < best[0]:
+                                best = (med, mn, peak)
+                            if best[0] <= NOISY * best[1] or tries > args.retries:
+                                break
+                    except (RuntimeError, TypeError, NotImplementedError) as e:
+                        print(f"skip {name}/{variant}/{pas}/{dname}/{n}: {e}", file=sys.stderr)
+                        continue
+                    med, mn, peak = best
+                    noisy = med > NOISY * mn
+                    n_noisy += noisy
+                    if name == "lse0_plus":
+                        nbytes = (1 if pas == "fwd" else 3) * n * isz
+                    else:
+                        nbytes = (2 if pas == "fwd" else 5) * n * isz
+                    row = {
+                        "source": "pytorch", "backend": "pytorch-cpu", "function": name,
+                        "param": param, "variant": variant, "pass": pas, "dtype": dname,
+                        "size": n, "threads": args.threads,
+                        "median_ns": int(round(med)), "min_ns": int(mn), "bytes": nbytes,
+                        "gbps": f"{nbytes / med:.3f}",
+                        "peak_rss_mib": "" if peak is None else f"{peak:.1f}",
+                    }
+                    rows.append(row)
+                    flags.append(("‡" if noisy else "") + (f" ({tries} runs)" if tries > 1 else ""))
+                    print(f"  {name:16s} {variant:16s} {pas:7s} {dname:5s} {size_label(n):6s} "
+                          f"median {fmt_ns(med):>10s}  min {fmt_ns(mn):>10s}  "
+                          f"{nbytes / med:7.2f} GB/s  {row['peak_rss_mib']}",
+                          file=sys.stderr, flush=True)
+            del x0
+            gc.collect()
+
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    with open(args.out, "w", newline="") as f:
+        wr = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
+        wr.writeheader()
+        wr.writerows(rows)
+
+    # markdown: one table, rows ordered as measured
+    lines = ["| function | param | variant | pass | dtype | size | median | min | GB/s "
+             "| peak RSS MiB | note |",
+             "|---|---|---|---|---|---|---:|---:|---:|---:|---|"]
+    for r, fl in zip(rows, flags):
+        lines.append(
+            f"| {r['function']} | {r['param']} | {r['variant']} | {r['pass']} | {r['dtype']} "
+            f"| {size_label(r['size'])} | {fmt_ns(r['median_ns'])} | {fmt_ns(r['min_ns'])} "
+            f"| {float(r['gbps']):.2f} | {r['peak_rss_mib']} | {fl} |")
+    finished = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    md = "\n".join(header + lines + ["", f"finished {finished} (load average {loadavg()}); CSV: "
+                                         f"`{os.path.relpath(args.out)}`", ""])
+    lines += ["", f"‡ median > {NOISY:g}x min even after --retries {args.retries}: preempted, "
+              f"trust the min more ({n_noisy} rows). \"(k runs)\": the row was measured k "
+              "times (median > 2x min) and the run with the lowest median kept."]
+    print("\n".join(lines + [""]))
+    md_path = args.md or os.path.splitext(args.out)[0] + ".md"
+    with open(md_path, "w") as f:
+        f.write(md)
+
+
+if __name__ == "__main__":
+    main()
