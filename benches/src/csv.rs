@@ -24,7 +24,8 @@ pub struct Row {
     pub backend: String,
     /// The function's name, or `copy`.
     pub function: String,
-    /// The function's parameter (PReLU: the slope; LSE0+: the dim).
+    /// The function's parameter (PReLU: the slope; LSE0+: the dim); NaN where a CSV leaves it
+    /// empty.
     pub param: f64,
     /// `fused`, `fused_inplace`, `composed`, `builtin`, `relu`; `fresh`/`reused` for copies.
     pub variant: String,
@@ -88,7 +89,8 @@ impl Row {
             source: f[0].to_owned(),
             backend: f[1].to_owned(),
             function: f[2].to_owned(),
-            param: f[3].parse().ok()?,
+            // PyTorch's rows leave it empty for functions without a parameter.
+            param: f[3].parse().unwrap_or(f64::NAN),
             variant: f[4].to_owned(),
             pass: f[5].to_owned(),
             dtype: f[6].to_owned(),
@@ -161,6 +163,10 @@ mod tests {
             ..row
         };
         assert_eq!(Row::from_line(&none.to_line()), Some(none));
+        let torch = "pytorch,pytorch-cpu,relu,,builtin,fwd,f32,4096,2,1473,1402,32768,22.246,";
+        let torch = Row::from_line(torch).expect("an empty param parses");
+        assert!(torch.param.is_nan());
+        assert_eq!(torch.median_ns, 1473);
         assert_eq!(HEADER.split(',').count(), 14);
     }
 }

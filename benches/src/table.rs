@@ -6,9 +6,12 @@
 //! - `× framework ReLU = median / median of the relu variant`, and
 //!   `× composed = median / median of the composed variant`, both of the same backend,
 //!   function, pass, dtype and size (below 1 is faster);
-//! - `× PyTorch = median / PyTorch's median` for the same function, pass, dtype and size,
-//!   PyTorch's row of the same variant name where it has one, else its `builtin` row (its own
-//!   op); the column appears when PyTorch rows are given;
+//! - `× PyTorch = median / PyTorch's median` for the same pass, dtype and size (below 1: we
+//!   are faster), the column appearing when PyTorch rows are given. The PyTorch row: for the
+//!   `relu` variant, PyTorch's `relu` `builtin`; for `fused_inplace`, the same function's
+//!   `builtin_inplace`; else the same function's row of the same variant name (`composed`,
+//!   `builtin`; copies: `fresh`, `reused`); failing those, its `builtin` (PyTorch's own op),
+//!   then its `composed` (functions PyTorch lacks, written in its tensor ops);
 //! - `peak MiB`: the peak resident-set growth of one call (see [`crate::memory`]).
 
 use std::collections::HashMap;
@@ -111,19 +114,16 @@ impl<'a> Ratios<'a> {
 
     /// `median / PyTorch's median` (see the module docs for which PyTorch row).
     pub fn vs_torch(&self, r: &Row) -> Option<f64> {
-        let key = |v| {
-            (
-                r.function.as_str(),
-                r.pass.as_str(),
-                r.dtype.as_str(),
-                r.size,
-                v,
-            )
+        let key = |f, v| (f, r.pass.as_str(), r.dtype.as_str(), r.size, v);
+        let f = r.function.as_str();
+        let candidates: &[(&str, &str)] = match r.variant.as_str() {
+            "relu" => &[("relu", "builtin")],
+            "fused_inplace" => &[(f, "builtin_inplace"), (f, "builtin"), (f, "composed")],
+            v => &[(f, v), (f, "builtin"), (f, "composed")],
         };
-        let t = self
-            .torch
-            .get(&key(r.variant.as_str()))
-            .or_else(|| self.torch.get(&key("builtin")))?;
+        let t = candidates
+            .iter()
+            .find_map(|&(f, v)| self.torch.get(&key(f, v)))?;
         (*t > 0).then(|| r.median_ns as f64 / *t as f64)
     }
 
