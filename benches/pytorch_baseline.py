@@ -28,7 +28,7 @@ Run (from the repo root):
 
   Other flags: --functions relu,gelu,... --variants builtin,composed,... --passes fwd,fwdbwd
   --reps N (same for every size; default 2000 / 300 / 30 for 4Ki / 256Ki / 16Mi)
-  --warmup N --lse-width W --retries N. The markdown table is printed and written next to the CSV (.md).
+  --warmup N --row C --retries N. The markdown table is printed and written next to the CSV (.md).
 
 What it measures, per (function, variant, pass, dtype, size):
   * Input: x = torch.linspace(-8, 8, n) (f32, then cast to the dtype) permuted by
@@ -38,7 +38,8 @@ What it measures, per (function, variant, pass, dtype, size):
     `builtin` / `composed` allocate a fresh output every call (as our fused ops do);
     `builtin_reused` writes into a preallocated output via the aten `.out` overload;
     `builtin_inplace` overwrites x (x is restored from a pristine copy before each rep,
-    outside the timed region, so repeated leaky/silu/... never drift into subnormals).
+    outside the timed region, so repeated leaky/silu/... never drift into subnormals; that
+    copy leaves part of x in cache, which flatters the in-place rows somewhat).
   * fwdbwd: x.requires_grad_(); each rep: x.grad = None; y = f(x); y.backward(dy), timed
     together, with dy = ones preallocated. For prelu the weight also requires grad (as in
     nn.PReLU), so backward computes dw = sum(x * dy over x <= 0) too. In-place variants
@@ -52,8 +53,10 @@ What it measures, per (function, variant, pass, dtype, size):
     2x its min is measured again (--retries, default 2 more runs) and the run with the lowest
     median is kept; rows still over 2x are marked ‡ in the markdown (CSV columns unchanged).
   * bytes: fwd 2*n*itemsize (read x, write y); fwdbwd 5*n*itemsize (read x, write y, read x,
-    read dy, write dx). lse0_plus (a row reduction): fwd n*itemsize, fwdbwd 3*n*itemsize
-    (row outputs ignored). gbps = bytes / median_ns (= GB/s, 1e9 bytes).
+    read dy, write dx). lse0_plus (a row reduction, as the CLI counts it): fwd
+    n*s + n*s/ROW, fwdbwd 3*n*s + 2*n*s/ROW. gbps = bytes / median_ns (= GB/s, 1e9 bytes).
+  * param: the number the CLI writes (benches/src/csv.rs parses it as f64): the slope, k,
+    alpha, a, b; 1 for lse0_plus (the dim); 0 for copy; empty where there is none.
   * peak_rss_mib (fwdbwd rows only, else empty): VmHWM - VmRSS in MiB over the timed reps,
     after resetting the high-water mark by writing "5" to /proc/self/clear_refs.
 
@@ -64,7 +67,8 @@ Functions (our name -> the exact PyTorch expression timed; F = torch.nn.function
                                 2.15 that is relu() into a fresh tensor, then copy_ into y]
   leaky_relu   (0.01) builtin   F.leaky_relu(x, 0.01); inplace: F.leaky_relu(x, 0.01, inplace=True);
                                 reused: torch.ops.aten.leaky_relu.out(x, 0.01, out=y)
-  prelu        (0.25) builtin   F.prelu(x, w), w = torch.full([1], 0.25)
+  prelu        (0.25) builtin   F.prelu(x.view(-1, C), w), w = torch.full([C], 0.25), C = --row = 64
+                                (the CLI's ROW: 64 channels on dim 1; --row 1: one alpha, w shape [1])
   gelu         builtin          F.gelu(x); reused: torch.ops.aten.gelu.out(x, out=y)
   gelu_tanh    builtin          F.gelu(x, approximate='tanh'); reused: aten.gelu.out(..., approximate='tanh')
   silu         builtin          F.silu(x); inplace: F.silu(x, inplace=True); reused: aten.silu.out
@@ -76,8 +80,9 @@ Functions (our name -> the exact PyTorch expression timed; F = torch.nn.function
   squareplus   (b=4) composed   0.5 * (x + torch.sqrt(x * x + 4.0))   [naive: 4 temporaries]
   softplus_approx composed      x / (1 - torch.exp(-x / math.log(2)))  [naive: NaN at x == 0
                                 (0/0), which these inputs never hit; our kernel returns ln 2]
-  lse0_plus    composed         F.softplus(torch.logsumexp(x.view(-1, W), dim=-1))
-                                [ln(1 + sum e^x_i) = softplus(logsumexp(x)); rows of W=1024]
+  lse0_plus    (dim 1) composed F.softplus(torch.logsumexp(x.view(-1, ROW), dim=1))
+                                [ln(1 + sum e^x_i) = softplus(logsumexp(x)); rows of ROW = --row = 64
+                                elements, as the CLI's lse0_plus(x, 1) on [n / 64, 64]]
   copy         fresh            x.clone()
                reused           y.copy_(x)
 
@@ -136,7 +141,9 @@ def cases():
     add("leaky_relu", "0.01", "builtin_reused", "reused",
         lambda x, k: aten.leaky_relu.out(x, 0.01, out=k["y"]))
     # prelu, one alpha 0.25
-    add("prelu", "0.25", "builtin", "fresh", lambda x, k: F.prelu(x, k["w"]))
+    # PReLU on x viewed as [n / C, C], channel dim 1, weight shape [C] all 0.25 (C = --row,
+    # 64 as the CLI's ROW; --row 1 gives one shared alpha, weight shape [1])
+    add("prelu", "0.25", "builtin", "fresh", lambda x, k: F.prelu(x.view(-1, k["row"]), k["w"]))
     # gelu (erf) and gelu_tanh
     add("gelu", "", "builtin", "fresh", lambda x, k: F.gelu(x))
     add("gelu", "", "builtin_reused", "reused", lambda x, k: aten.gelu.out(x, out=k["y"]))
@@ -164,11 +171,12 @@ def cases():
     add("squareplus", "4", "composed", "fresh", lambda x, k: 0.5 * (x + torch.sqrt(x * x + 4.0)))
     add("softplus_approx", "", "composed", "fresh",
         lambda x, k: x / (1 - torch.exp(-x / LN2)))
-    add("lse0_plus", "dim=-1", "composed", "fresh",
-        lambda x, k: F.softplus(torch.logsumexp(x.view(-1, k["width"]), dim=-1)))
+    # LSE0+ over dim 1 of x viewed as [n / ROW, ROW] (the CLI's layout; param = the dim)
+    add("lse0_plus", "1", "composed", "fresh",
+        lambda x, k: F.softplus(torch.logsumexp(x.view(-1, k["row"]), dim=1)))
     # copy floor
-    add("copy", "", "fresh", "fresh", lambda x, k: x.clone())
-    add("copy", "", "reused", "reused", lambda x, k: k["y"].copy_(x))
+    add("copy", "0", "fresh", "fresh", lambda x, k: x.clone())
+    add("copy", "0", "reused", "reused", lambda x, k: k["y"].copy_(x))
     return c
 
 
@@ -217,9 +225,9 @@ def default_warmup(n):
     return 50 if n <= 1 << 20 else 3
 
 
-def time_case(name, variant, kind, fn, x0, pas, reps, warmup, width, w0):
+def time_case(name, variant, kind, fn, x0, pas, reps, warmup, row, w0):
     """Returns (times_ns list, peak_rss_mib or None)."""
-    ctx = {"width": width}
+    ctx = {"row": row}
     ctx["w"] = w0.clone()
     if kind == "reused":
         ctx["y"] = torch.empty_like(x0)
@@ -315,7 +323,8 @@ def main():
     ap.add_argument("--variants", default="", help="comma list; default all")
     ap.add_argument("--reps", type=int, default=None)
     ap.add_argument("--warmup", type=int, default=None)
-    ap.add_argument("--lse-width", type=int, default=1024)
+    ap.add_argument("--row", type=int, default=64,
+                    help="PReLU channels and LSE0+ row length (the CLI's ROW, 64)")
     ap.add_argument("--retries", type=int, default=2,
                     help="re-measure a row whose median > %g x its min up to this many more "
                          "times, keeping the run with the lowest median" % NOISY)
@@ -345,14 +354,17 @@ def main():
         f"CPU capability {torch.backends.cpu.get_cpu_capability()}, "
         f"{os.cpu_count()} logical cores, torch threads {torch.get_num_threads()} "
         f"(`--threads {args.threads}`), started {started}",
-        f"- command: `{os.path.basename(sys.executable)} benches/pytorch_baseline.py "
+        f"- command: `{sys.executable} benches/pytorch_baseline.py "
         + " ".join(sys.argv[1:]) + "`",
         "- eager mode, one call per rep, time.perf_counter_ns around it (Python dispatch "
         "included); fwdbwd = y = f(x); y.backward(ones) timed together",
         "- `builtin`/`composed`/`copy fresh` allocate a fresh output each call (at 16Mi f32 "
         "that is 64 MiB of new pages: page faults included); `builtin_reused`/`copy reused` "
-        "write into a preallocated output; `builtin_inplace` overwrites x",
-        "- GB/s = bytes / median: fwd 2·n·size, fwdbwd 5·n·size (lse0_plus: n and 3n); "
+        "write into a preallocated output; `builtin_inplace` overwrites x, which is restored "
+        "by an untimed copy before each rep (so x may be partly in cache when the clock starts)",
+        "- GB/s = bytes / median: fwd 2·n·size, fwdbwd 5·n·size (lse0_plus: n·s + n·s/ROW, "
+        f"3·n·s + 2·n·s/ROW); prelu: {args.row} channels of slope 0.25 on dim 1, weight "
+        f"learned; lse0_plus over rows of {args.row}; "
         "peak RSS = VmHWM − VmRSS over the fwdbwd reps",
         "- this machine's 2 cores were shared with other jobs (compiles) during the run: "
         "absolute times are noisy, compare within one run; load average at start: "
@@ -364,7 +376,7 @@ def main():
     rows = []
     flags = []  # markdown only: noisy marker and how many runs a row took
     n_noisy = 0
-    w0 = torch.full([1], 0.25)
+    w0 = torch.full([args.row], 0.25)
     for dname in dtypes:
         dt = DTYPES[dname]
         isz = torch.empty((), dtype=dt).element_size()
@@ -382,14 +394,14 @@ def main():
                         continue
                     if pas == "fwdbwd" and name == "copy":
                         continue
-                    if name == "lse0_plus" and n % args.lse_width:
+                    if name in ("lse0_plus", "prelu") and n % args.row:
                         continue
                     best = None
                     tries = 0
                     try:
                         while True:
                             times, peak = time_case(name, variant, kind, fn, x0, pas, reps,
-                                                    warm, args.lse_width, w0d)
+                                                    warm, args.row, w0d)
                             tries += 1
                             med, mn = statistics.median(times), min(times)
                             if best is None or med < best[0]:
@@ -402,8 +414,10 @@ def main():
                     med, mn, peak = best
                     noisy = med > NOISY * mn
                     n_noisy += noisy
-                    if name == "lse0_plus":
-                        nbytes = (1 if pas == "fwd" else 3) * n * isz
+                    if name == "lse0_plus":  # the CLI's formula (benches/src/lib.rs)
+                        full = n * isz
+                        nbytes = (full + full // args.row if pas == "fwd"
+                                  else 3 * full + 2 * full // args.row)
                     else:
                         nbytes = (2 if pas == "fwd" else 5) * n * isz
                     row = {
