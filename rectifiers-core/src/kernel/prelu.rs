@@ -47,10 +47,25 @@ pub fn prelu_forward<T: Float>(x: &[T], alpha: &[T], inner: usize, y: &mut [T]) 
         return;
     }
     let run = |first_row: usize, x: &[T], y: &mut [T]| {
-        for (r, (x, y)) in x.chunks(inner).zip(y.chunks_mut(inner)).enumerate() {
-            let a = alpha[(first_row + r) % c];
-            for (y, &x) in y.iter_mut().zip(x) {
-                *y = prelu::prelu(x, a);
+        // Rows of `inner` elements cycle through the channels, starting at this one.
+        let first = first_row % c;
+        if inner == 1 {
+            // Channels last: whole `[C]` rows zip with `alpha`, which vectorises.
+            let head = (c - first).min(x.len());
+            let (x_head, x) = x.split_at(head);
+            let (y_head, y) = y.split_at_mut(head);
+            forward_row(x_head, &alpha[first..first + head], y_head);
+            for (x, y) in x.chunks(c).zip(y.chunks_mut(c)) {
+                forward_row(x, alpha, y);
+            }
+        } else {
+            let mut ch = first;
+            for (x, y) in x.chunks(inner).zip(y.chunks_mut(inner)) {
+                let a = alpha[ch];
+                for (y, &x) in y.iter_mut().zip(x) {
+                    *y = prelu::prelu(x, a);
+                }
+                ch = if ch + 1 == c { 0 } else { ch + 1 };
             }
         }
     };
@@ -71,6 +86,14 @@ pub fn prelu_forward<T: Float>(x: &[T], alpha: &[T], inner: usize, y: &mut [T]) 
             .zip(y.par_chunks_mut(step * inner))
             .enumerate()
             .for_each(|(t, (x, y))| run(t * step, x, y));
+    }
+}
+
+/// `y[i] = prelu(x[i], alpha[i])` over one row (`alpha` at least as long as `x`).
+#[inline]
+fn forward_row<T: Float>(x: &[T], alpha: &[T], y: &mut [T]) {
+    for ((y, &x), &a) in y.iter_mut().zip(x).zip(alpha) {
+        *y = prelu::prelu(x, a);
     }
 }
 
@@ -120,19 +143,21 @@ pub fn prelu_backward<T: Float>(
             .chunks(inner)
             .zip(dy.chunks(inner))
             .zip(dx.chunks_mut(inner));
-        for (r, ((x, dy), dx)) in rows.enumerate() {
-            let ch = (first_row + r) % c;
+        // Rows cycle through the channels (no `%` per row: it costs more than the row when
+        // `inner` is 1, channels last).
+        let mut ch = first_row % c;
+        for ((x, dy), dx) in rows {
             let a = alpha[ch];
-            let mut acc = Sum::default();
+            let sum = &mut sums[ch];
             for ((dx, &x), &dy) in dx.iter_mut().zip(x).zip(dy) {
                 *dx = dy.mul(prelu::prelu_derivative(x, a));
                 // Negated so that a NaN input propagates into dalpha.
                 #[allow(clippy::neg_cmp_op_on_partial_ord)]
                 if !(x > T::ZERO) {
-                    acc.add(x.to_f64() * dy.to_f64());
+                    sum.add(x.to_f64() * dy.to_f64());
                 }
             }
-            sums[ch] = sums[ch].merge(acc);
+            ch = if ch + 1 == c { 0 } else { ch + 1 };
         }
         sums
     };
