@@ -5,6 +5,8 @@
 //! the peak-memory probe. Sizes below 1Mi elements get more repetitions (`reps × 1Mi / size`,
 //! at most 64×), so small cases are not left to a handful of microsecond samples.
 
+use std::panic::{self, AssertUnwindSafe};
+
 use indicatif::ProgressBar;
 
 use crate::copy::{CopyKind, copy_call};
@@ -190,8 +192,8 @@ pub fn case_rows(plan: &Plan, case: Case, progress: &ProgressBar) -> Result<Vec<
         .collect())
 }
 
-/// Every row of the plan: copies first, then the cases; skipped cases are reported once each
-/// through `skipped`.
+/// Every row of the plan: copies first, then the cases; skipped cases (missing backend or dtype,
+/// or a panic inside the framework) are reported once each through `skipped`.
 pub fn run(plan: &Plan, progress: &ProgressBar, mut skipped: impl FnMut(String)) -> Vec<Row> {
     let mut rows = Vec::new();
     for &size in &plan.sizes {
@@ -210,7 +212,20 @@ pub fn run(plan: &Plan, progress: &ProgressBar, mut skipped: impl FnMut(String))
             case.dtype,
             crate::format_size(case.size)
         ));
-        match case_rows(plan, case, progress) {
+        // A backend that panics on a case (an op it lacks for a dtype) skips that case only.
+        let result = panic::catch_unwind(AssertUnwindSafe(|| case_rows(plan, case, progress)))
+            .unwrap_or_else(|p| {
+                let what = p
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| p.downcast_ref::<&str>().copied())
+                    .unwrap_or("a panic");
+                Err(format!(
+                    "{} {} {} {}: {what}",
+                    case.backend, case.function, case.pass, case.dtype
+                ))
+            });
+        match result {
             Ok(r) => rows.extend(r),
             Err(why) if !reasons.contains(&why) => {
                 reasons.push(why.clone());

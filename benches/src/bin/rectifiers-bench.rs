@@ -147,7 +147,12 @@ fn main() -> ExitCode {
     );
     let mut notes = Vec::new();
     let rows = run(plan, &progress, |why| {
-        progress.println(format!("skipped: {why}"));
+        // A hidden bar (stderr not a terminal) drops its printlns.
+        if progress.is_hidden() {
+            eprintln!("skipped: {why}");
+        } else {
+            progress.println(format!("skipped: {why}"));
+        }
         notes.push(why);
     });
     progress.finish_and_clear();
