@@ -28,7 +28,7 @@ Run (from the repo root):
 
   Other flags: --functions relu,gelu,... --variants builtin,composed,... --passes fwd,fwdbwd
   --reps N (same for every size; default 2000 / 300 / 30 for 4Ki / 256Ki / 16Mi)
-  --warmup N --row C --retries N. The markdown table is printed and written next to the CSV (.md).
+  --warmup N --row C --retries N --max-wait S. The markdown table is printed and written next to the CSV (.md).
 
 What it measures, per (function, variant, pass, dtype, size):
   * Input: x = torch.linspace(-8, 8, n) (f32, then cast to the dtype) permuted by
@@ -50,8 +50,14 @@ What it measures, per (function, variant, pass, dtype, size):
   * median_ns, min_ns over --reps after --warmup untimed reps; gc disabled while timing.
     On this shared 2-core machine an OpenMP worker that gets descheduled mid-region costs a
     whole scheduler slice (~4-12 ms), which can swamp a 20 µs op: a row whose median is over
-    2x its min is measured again (--retries, default 2 more runs) and the run with the lowest
+    2x its min is measured again (--retries, default 4 more runs) and the run with the lowest
     median is kept; rows still over 2x are marked ‡ in the markdown (CSV columns unchanged).
+    A worse case is a compile holding one core for a whole row: then *every* parallel call
+    waits a slice and median and min are both ~4-8 ms for a 15 µs op. So a canary (a 256Ki
+    y.copy_(x), parallel at --threads) is timed before each row, waiting in 0.5 s steps while
+    it runs over 3x its best (at most --max-wait seconds in all, default 300), and again after
+    it; a run the canary calls busy is retried and loses to any quiet run, and a row kept
+    from a busy run is marked § in the markdown.
   * bytes: fwd 2*n*itemsize (read x, write y); fwdbwd 5*n*itemsize (read x, write y, read x,
     read dy, write dx). lse0_plus (a row reduction, as the CLI counts it): fwd
     n*s + n*s/ROW, fwdbwd 3*n*s + 2*n*s/ROW. gbps = bytes / median_ns (= GB/s, 1e9 bytes).
@@ -187,6 +193,45 @@ def read_status_kib(field):
             if line.startswith(field + ":"):
                 return int(line.split()[1])
     return None
+
+
+CANARY_N = 1 << 18
+CANARY_BUSY = 3.0
+
+
+class Canary:
+    """A 256Ki-element y.copy_(x) (parallel at --threads: PyTorch's grain is 32768 elements)
+    timed 15 times; its median against the best median seen says whether other processes
+    are taking the cores. With 2 OpenMP threads on 2 shared cores a busy machine costs each
+    parallel region a scheduler slice (4-8 ms) instead of ~15 µs, so the signal is loud."""
+
+    def __init__(self, budget_s):
+        self.x = torch.randn(CANARY_N)
+        self.y = torch.empty(CANARY_N)
+        self.best = None
+        self.budget = budget_s
+        self.waited = 0.0
+        for _ in range(5):
+            self.measure()
+
+    def measure(self):
+        ts = []
+        for _ in range(15):
+            t0 = time.perf_counter_ns()
+            self.y.copy_(self.x)
+            ts.append(time.perf_counter_ns() - t0)
+        m = statistics.median(ts)
+        self.best = m if self.best is None else min(self.best, m)
+        return m
+
+    def quiet(self):
+        return self.measure() <= CANARY_BUSY * self.best
+
+    def wait_quiet(self):
+        """Sleeps in 0.5 s steps until quiet, while the wait budget lasts."""
+        while not self.quiet() and self.waited < self.budget:
+            time.sleep(0.5)
+            self.waited += 0.5
 
 
 def loadavg():
@@ -325,7 +370,9 @@ def main():
     ap.add_argument("--warmup", type=int, default=None)
     ap.add_argument("--row", type=int, default=64,
                     help="PReLU channels and LSE0+ row length (the CLI's ROW, 64)")
-    ap.add_argument("--retries", type=int, default=2,
+    ap.add_argument("--max-wait", type=float, default=300.0,
+                    help="seconds in all to wait, before rows, for the canary to say quiet")
+    ap.add_argument("--retries", type=int, default=4,
                     help="re-measure a row whose median > %g x its min up to this many more "
                          "times, keeping the run with the lowest median" % NOISY)
     here = os.path.dirname(os.path.abspath(__file__))
@@ -376,6 +423,8 @@ def main():
     rows = []
     flags = []  # markdown only: noisy marker and how many runs a row took
     n_noisy = 0
+    n_busy = 0
+    canary = Canary(args.max_wait)
     w0 = torch.full([args.row], 0.25)
     for dname in dtypes:
         dt = DTYPES[dname]
@@ -400,20 +449,26 @@ def main():
                     tries = 0
                     try:
                         while True:
+                            canary.wait_quiet()
                             times, peak = time_case(name, variant, kind, fn, x0, pas, reps,
                                                     warm, args.row, w0d)
+                            busy = not canary.quiet()
                             tries += 1
                             med, mn = statistics.median(times), min(times)
-                            if best is None or med < best[0]:
-                                best = (med, mn, peak)
-                            if best[0] <= NOISY * best[1] or tries > args.retries:
+                            # a run the canary calls busy loses to any quiet run
+                            key = (busy, med)
+                            if best is None or key < best[0]:
+                                best = (key, med, mn, peak)
+                            good = not best[0][0] and best[1] <= NOISY * best[2]
+                            if good or tries > args.retries:
                                 break
                     except (RuntimeError, TypeError, NotImplementedError) as e:
                         print(f"skip {name}/{variant}/{pas}/{dname}/{n}: {e}", file=sys.stderr)
                         continue
-                    med, mn, peak = best
+                    (busy, _), med, mn, peak = best
                     noisy = med > NOISY * mn
                     n_noisy += noisy
+                    n_busy += busy
                     if name == "lse0_plus":  # the CLI's formula (benches/src/lib.rs)
                         full = n * isz
                         nbytes = (full + full // args.row if pas == "fwd"
@@ -429,7 +484,8 @@ def main():
                         "peak_rss_mib": "" if peak is None else f"{peak:.1f}",
                     }
                     rows.append(row)
-                    flags.append(("‡" if noisy else "") + (f" ({tries} runs)" if tries > 1 else ""))
+                    flags.append(("‡" if noisy else "") + ("§" if busy else "")
+                                 + (f" ({tries} runs)" if tries > 1 else ""))
                     print(f"  {name:16s} {variant:16s} {pas:7s} {dname:5s} {size_label(n):6s} "
                           f"median {fmt_ns(med):>10s}  min {fmt_ns(mn):>10s}  "
                           f"{nbytes / med:7.2f} GB/s  {row['peak_rss_mib']}",
@@ -456,8 +512,12 @@ def main():
     md = "\n".join(header + lines + ["", f"finished {finished} (load average {loadavg()}); CSV: "
                                          f"`{os.path.relpath(args.out)}`", ""])
     lines += ["", f"‡ median > {NOISY:g}x min even after --retries {args.retries}: preempted, "
-              f"trust the min more ({n_noisy} rows). \"(k runs)\": the row was measured k "
-              "times (median > 2x min) and the run with the lowest median kept."]
+              f"trust the min more ({n_noisy} rows). § the canary (a {CANARY_N >> 10}Ki copy "
+              f"at {args.threads} threads) ran over {CANARY_BUSY:g}x its best right after the "
+              f"row: the machine was busy, the median is likely inflated ({n_busy} rows). "
+              "\"(k runs)\": measured k times (busy or median > 2x min), the best run kept. "
+              f"Waited {canary.waited:.0f} s in all for a quiet machine (--max-wait "
+              f"{args.max_wait:g})."]
     print("\n".join(lines + [""]))
     md_path = args.md or os.path.splitext(args.out)[0] + ".md"
     with open(md_path, "w") as f:
