@@ -28,12 +28,14 @@ Run (from the repo root):
 
   Other flags: --functions relu,gelu,... --variants builtin,composed,... --passes fwd,fwdbwd
   --reps N (same for every size; default 2000 / 300 / 30 for 4Ki / 256Ki / 16Mi)
-  --warmup N --row C --retries N --max-wait S. The markdown table is printed and written next to the CSV (.md).
+  --warmup N --row C --retries N --max-wait S. The markdown table is printed and written
+  next to the CSV (.md).
 
 What it measures, per (function, variant, pass, dtype, size):
   * Input: x = torch.linspace(-8, 8, n) (f32, then cast to the dtype) permuted by
-    torch.randperm(n, generator=torch.Generator().manual_seed(0)). For every size used here
-    (even n) no element is exactly 0 (checked at start; a count of zeros is printed).
+    torch.randperm(n, generator=torch.Generator().manual_seed(0)). For f32 and bf16 at every
+    size used here (even n) no element is exactly 0; in f16 at 16Mi two values near 0 (~2e-8)
+    underflow to 0, so naive softplus_approx gives 2 NaN there (a count of zeros is printed).
   * fwd: wall time of one call (time.perf_counter_ns around it), Python dispatch included.
     `builtin` / `composed` allocate a fresh output every call (as our fused ops do);
     `builtin_reused` writes into a preallocated output via the aten `.out` overload;
@@ -91,6 +93,12 @@ Functions (our name -> the exact PyTorch expression timed; F = torch.nn.function
                                 elements, as the CLI's lse0_plus(x, 1) on [n / 64, 64]]
   copy         fresh            x.clone()
                reused           y.copy_(x)
+
+Results committed in benches/results/ (each .csv with its .md):
+  pytorch.csv       f32, --threads 2 (the CLI's thread count), the default run
+  pytorch_t1.csv    f32, --threads 1 (made before the canary existed; one thread has no
+                    OpenMP barrier to be preempted at, so it is the steadier view here)
+  pytorch_half.csv  bf16 and f16, --threads 2 --retries 1 --max-wait 60
 
 Caveats: this machine has 2 cores shared with other jobs (compiles); absolute times are noisy,
 compare within one run. PyTorch's elementwise kernels go parallel only above its grain size
