@@ -32,7 +32,7 @@ pub fn device(backend: Backend) -> Option<Device> {
         Backend::Flex => Some(Device::flex()),
         #[cfg(feature = "wgpu")]
         Backend::Wgpu => Some(Device::wgpu(Default::default())),
-        #[cfg(feature = "cuda")]
+        #[cfg(feature = "burn-cuda")]
         Backend::BurnCuda => Some(Device::cuda(0)),
         _ => None,
     }

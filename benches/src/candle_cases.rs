@@ -29,7 +29,7 @@ use crate::{Backend, Case, Dtype, Function, Pass, ROW, Variant, inputs};
 pub fn device(backend: Backend) -> Option<Device> {
     match backend {
         Backend::Candle => Some(Device::Cpu),
-        #[cfg(feature = "cuda")]
+        #[cfg(feature = "candle-cuda")]
         Backend::CandleCuda => Device::new_cuda(0).ok(),
         _ => None,
     }

@@ -106,7 +106,8 @@ impl Backend {
             Backend::NdArray => cfg!(feature = "ndarray"),
             Backend::Flex => cfg!(feature = "flex"),
             Backend::Wgpu => cfg!(feature = "wgpu"),
-            Backend::BurnCuda | Backend::CandleCuda => cfg!(feature = "cuda"),
+            Backend::BurnCuda => cfg!(feature = "burn-cuda"),
+            Backend::CandleCuda => cfg!(feature = "candle-cuda"),
             Backend::Candle => cfg!(feature = "candle"),
         }
     }

@@ -17,13 +17,15 @@ use rectifiers_benches::{Backend, Case, Dtype, Function, Pass, Variant, format_s
 /// The sizes of the issue: 4Ki, 256Ki, 16Mi elements.
 pub const SIZES: [usize; 3] = [4 << 10, 256 << 10, 16 << 20];
 
-/// The backends of this build (wgpu with the `wgpu` feature: it needs an adapter).
+/// The backends of this build (wgpu, CUDA with their features: they need an adapter or a GPU).
 pub fn backends() -> Vec<Backend> {
     [
         Backend::NdArray,
         Backend::Flex,
         Backend::Candle,
         Backend::Wgpu,
+        Backend::BurnCuda,
+        Backend::CandleCuda,
     ]
     .into_iter()
     .filter(|b| b.compiled())

@@ -22,7 +22,8 @@ USAGE:
   cargo run --release -p rectifiers-benches --bin rectifiers-bench -- [OPTIONS]
 
 OPTIONS (lists are comma-separated):
-  --backend LIST    ndarray, flex, candle, wgpu, cuda, candle-cuda
+  --backend LIST    ndarray, flex, candle, wgpu, cuda, candle-cuda (wgpu, cuda and candle-cuda
+                    need the cargo features wgpu, burn-cuda, candle-cuda)
                     [default: the CPU backends of this build]
   --function LIST   relu, leaky_relu, gelu, gelu_tanh, silu, softplus, softplus_approx, elu,
                     srelu, mish, squareplus, prelu, lse0_plus, or all [default: all]
