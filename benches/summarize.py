@@ -30,7 +30,7 @@ def ms(r):
 
 
 def fmt_ms(v):
-    return f"{v:.2f}" if v >= 0.1 else f"{v * 1000:.1f} µs"
+    return f"{v:.2f} ms" if v >= 0.1 else f"{v * 1000:.1f} µs"
 
 
 def ratio(a, b):
@@ -57,12 +57,12 @@ def main():
     big, small = sizes[-1], sizes[0]
     copy_fresh = get(rows, "cpu", "copy", "fwd", big, "fresh")
     copy_reused = get(rows, "cpu", "copy", "fwd", big, "reused")
-    print(f"copy of {big} f32 elements: fresh {fmt_ms(copy_fresh)} ms, reused {fmt_ms(copy_reused)} ms\n")
+    print(f"copy of {big} f32 elements: fresh {fmt_ms(copy_fresh)}, reused {fmt_ms(copy_reused)}\n")
 
     print(f"### Forward, {big} f32: fused time and ratios (target column: x framework ReLU)\n")
     print("| function | target | " + " | ".join(
-        f"{b} ms | {b} x ReLU | {b} x composed | {b} x built-in" for b in BACKENDS)
-        + " | PyTorch ms | best fused x PyTorch |")
+        f"{b} fused | {b} x ReLU | {b} x composed | {b} x built-in" for b in BACKENDS)
+        + " | PyTorch | best fused x PyTorch |")
     print("|---|---|" + "---:|" * (4 * len(BACKENDS) + 2))
     for fn in FAST + SMOOTH + OTHER:
         target = "<= 1.1" if fn in FAST else "<= 1.5" if fn in SMOOTH else "-"
@@ -80,8 +80,8 @@ def main():
 
     print(f"\n### Forward + backward, {big} f32 (target: composed / fused >= 3)\n")
     print("| function | " + " | ".join(
-        f"{b} fused ms | {b} composed / fused | {b} peak MiB fused / composed" for b in BACKENDS)
-        + " | PyTorch ms | best fused x PyTorch |")
+        f"{b} fused | {b} composed / fused | {b} peak MiB fused / composed" for b in BACKENDS)
+        + " | PyTorch | best fused x PyTorch |")
     print("|---|" + "---:|" * (3 * len(BACKENDS) + 2))
     for fn in FAST + SMOOTH + OTHER:
         cells, best = [], None
@@ -97,7 +97,7 @@ def main():
         print(f"| {fn} | " + " | ".join(cells) + f" | {fmt_ms(t) if t else '-'} | {ratio(best, t)} |")
 
     print(f"\n### In place, {big} f32 (target: <= 1.3x the copy into a reused buffer)\n")
-    print("| function | " + " | ".join(f"{b} ms | {b} x copy" for b in BACKENDS) + " |")
+    print("| function | " + " | ".join(f"{b} in place | {b} x copy" for b in BACKENDS) + " |")
     print("|---|" + "---:|" * (2 * len(BACKENDS)))
     for fn in FAST + SMOOTH + ["gelu_tanh"]:
         cells = []
