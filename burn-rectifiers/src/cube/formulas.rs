@@ -260,7 +260,15 @@ pub(crate) fn derivative<C: Float, N: Size>(
         Elementwise::Squareplus => {
             let r = hypot_b::<C, N>(x, pv);
             // x > 0: (1 + x / r) / 2; x <= 0: b / (2 r (r - x)), without cancellation.
-            let right = (one + x / r) * splat::<C, N>(0.5);
+            // x / r is taken on both scaled by 2^-64 where r is large: NVIDIA's shader
+            // division returns 0 for divisors above 2^126 (found on an H200, Vulkan: the
+            // slope at x = f32::MAX came out 1/2).
+            let scale = select_many(
+                r.greater_than(&splat::<C, N>(1.8446744e19)),
+                splat::<C, N>(5.421011e-20),
+                one,
+            );
+            let right = (one + (x * scale) / (r * scale)) * splat::<C, N>(0.5);
             let den = splat::<C, N>(2.0) * r * (r - x);
             let left = select_many(den.greater_than(&zero), pv / den, zero);
             select_many(x.greater_than(&zero), right, left)
