@@ -19,17 +19,7 @@ pub const SIZES: [usize; 3] = [4 << 10, 256 << 10, 16 << 20];
 
 /// The backends of this build (wgpu, CUDA with their features: they need an adapter or a GPU).
 pub fn backends() -> Vec<Backend> {
-    [
-        Backend::NdArray,
-        Backend::Flex,
-        Backend::Candle,
-        Backend::Wgpu,
-        Backend::BurnCuda,
-        Backend::CandleCuda,
-    ]
-    .into_iter()
-    .filter(|b| b.compiled())
-    .collect()
+    Backend::ALL.into_iter().filter(|b| b.compiled()).collect()
 }
 
 /// Criterion with short runs: the 16Mi composed backward takes a good fraction of a second.
