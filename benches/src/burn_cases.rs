@@ -181,3 +181,22 @@ pub fn calls(case: Case, variants: &[Variant]) -> Vec<(Variant, Call<'static>)> 
 fn sync(device: &Device) {
     device.sync().expect("device sync");
 }
+
+/// The copy that GPU rows are compared with (see [`crate::copy`]): `x * 1`, Burn's own
+/// elementwise kernel, which reads and writes every element once (Burn has no copy op).
+/// `None` for the CPU backends, whose reference is the host copy, and for one this build lacks.
+pub fn device_copy_call(backend: Backend, size: usize, d: Dtype) -> Option<Call<'static>> {
+    if !backend.is_gpu() || !backend.supports(d) {
+        return None;
+    }
+    let device = device(backend)?;
+    let data = TensorData::new(inputs::values(size), [size]);
+    let x = Tensor::<1>::from_data(data, (&device, dtype(d)));
+    Some(Box::new(move |m: &mut Meter| {
+        m.start();
+        let y = x.clone().mul_scalar(1.0);
+        sync(&device);
+        m.stop();
+        drop(y);
+    }))
+}

@@ -258,3 +258,25 @@ pub fn calls(case: Case, variants: &[Variant]) -> Result<Vec<(Variant, Call<'sta
     }
     Ok(calls)
 }
+
+/// The copy that GPU rows are compared with (see [`crate::copy`]): [`Tensor::copy`], a
+/// device-to-device copy into a new allocation. `None` for the CPU, whose reference is the host
+/// copy, and without a GPU.
+pub fn device_copy_call(backend: Backend, size: usize, d: Dtype) -> Result<Option<Call<'static>>> {
+    if !backend.is_gpu() {
+        return Ok(None);
+    }
+    let Some(device) = device(backend) else {
+        return Ok(None);
+    };
+    let x = Tensor::from_vec(inputs::values(size), size, &Device::Cpu)?
+        .to_dtype(dtype(d))?
+        .to_device(&device)?;
+    Ok(Some(Box::new(move |m: &mut Meter| {
+        m.start();
+        let y = x.copy().expect("copy of x");
+        device.synchronize().expect("sync");
+        m.stop();
+        drop(y);
+    })))
+}

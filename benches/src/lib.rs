@@ -33,7 +33,7 @@
 //! - `copy`: read and write `n s` bytes: `2 n s`.
 //!
 //! `GB/s = bytes / median / 1e9`; `% of copy BW = GB/s / GB/s of the reused-buffer copy of the
-//! same `n s` bytes`; `× framework ReLU = median / median of the relu variant`;
+//! same `n s` bytes` (on a GPU backend: of that backend's device copy, [`run::device_copy_rows`]); `× framework ReLU = median / median of the relu variant`;
 //! `× composed = median / median of the composed variant` (same backend, function, pass, dtype
 //! and size).
 #![warn(missing_docs)]
@@ -119,6 +119,15 @@ impl Backend {
             Backend::Wgpu => dtype != Dtype::Bf16,
             _ => true,
         }
+    }
+
+    /// Whether the backend runs on a GPU (its copy reference is a device copy, see
+    /// [`copy`]).
+    pub fn is_gpu(self) -> bool {
+        matches!(
+            self,
+            Backend::Wgpu | Backend::BurnCuda | Backend::CandleCuda
+        )
     }
 
     /// Whether this is a Burn backend (else Candle).

@@ -66,11 +66,12 @@ impl Plan {
 
     /// The progress bar's length: one tick per timed round.
     pub fn ticks(&self) -> u64 {
-        let copies = self.sizes.len() * self.dtypes.len();
+        let gpus = self.backends.iter().filter(|b| b.is_gpu()).count();
+        let copies = self.sizes.len() * self.dtypes.len() * (1 + gpus);
         let copy_ticks: usize = self
             .sizes
             .iter()
-            .map(|&s| self.reps_for(s) * self.dtypes.len())
+            .map(|&s| self.reps_for(s) * self.dtypes.len() * (1 + gpus))
             .sum();
         let case_ticks: usize = self.cases().iter().map(|c| self.reps_for(c.size)).sum();
         (copy_ticks + case_ticks + copies) as u64
@@ -168,6 +169,62 @@ pub fn copy_rows(plan: &Plan, size: usize, dtype: Dtype, progress: &ProgressBar)
         .collect()
 }
 
+/// The device copy of `size` elements of `dtype` on each GPU backend of the plan (Burn: `x * 1`,
+/// Candle: `Tensor::copy`), as rows with function `copy` and variant `device`; a backend this
+/// build or machine lacks gives none.
+pub fn device_copy_rows(
+    plan: &Plan,
+    size: usize,
+    dtype: Dtype,
+    progress: &ProgressBar,
+) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for &backend in plan.backends.iter().filter(|b| b.is_gpu()) {
+        let call = if backend.is_burn() {
+            crate::burn_cases::device_copy_call(backend, size, dtype)
+        } else {
+            candle_copy(backend, size, dtype)
+        };
+        let Some(call) = call else {
+            progress.inc(plan.reps_for(size) as u64 + 1);
+            continue;
+        };
+        let mut calls = vec![call];
+        let stats = timing::interleaved(&mut calls, 1, plan.reps_for(size), || progress.inc(1));
+        progress.inc(1);
+        let case = Case {
+            backend,
+            function: Function::Elementwise(burn_rectifiers::Elementwise::Relu),
+            dtype,
+            size,
+            pass: Pass::Fwd,
+        };
+        let mut r = row(
+            &case,
+            "device",
+            stats[0],
+            2 * (size * dtype.size()) as u64,
+            None,
+        );
+        r.function = "copy".to_owned();
+        r.param = 0.0;
+        rows.push(r);
+    }
+    rows
+}
+
+#[cfg(feature = "candle")]
+fn candle_copy(backend: Backend, size: usize, dtype: Dtype) -> Option<Call<'static>> {
+    crate::candle_cases::device_copy_call(backend, size, dtype)
+        .ok()
+        .flatten()
+}
+
+#[cfg(not(feature = "candle"))]
+fn candle_copy(_: Backend, _: usize, _: Dtype) -> Option<Call<'static>> {
+    None
+}
+
 /// The rows of one case; `Err` says why it was skipped.
 pub fn case_rows(plan: &Plan, case: Case, progress: &ProgressBar) -> Result<Vec<Row>, String> {
     let reps = plan.reps_for(case.size);
@@ -200,6 +257,7 @@ pub fn run(plan: &Plan, progress: &ProgressBar, mut skipped: impl FnMut(String))
         for &dtype in &plan.dtypes {
             rows.extend(copy_rows(plan, size, dtype, progress));
             progress.inc(1);
+            rows.extend(device_copy_rows(plan, size, dtype, progress));
         }
     }
     let mut reasons: Vec<String> = Vec::new();

@@ -2,7 +2,8 @@
 //! rows of the same run.
 //!
 //! - `GB/s = bytes / median` (bytes per the crate docs);
-//! - `% of copy BW = GB/s / GB/s of the reused copy` of the same dtype and size, × 100;
+//! - `% of copy BW = GB/s / GB/s of the copy` of the same dtype and size, × 100: the host copy
+//!   into a reused buffer, or on a GPU backend that backend's device copy;
 //! - `× framework ReLU = median / median of the relu variant`, and
 //!   `× composed = median / median of the composed variant`, both of the same backend,
 //!   function, pass, dtype and size (below 1 is faster);
@@ -54,7 +55,7 @@ fn group(r: &Row) -> Group<'_> {
 /// Medians by group and variant, for the ratio columns.
 pub struct Ratios<'a> {
     medians: HashMap<(Group<'a>, &'a str), u64>,
-    copy_gbps: HashMap<(&'a str, usize), f64>,
+    copy_gbps: HashMap<(&'a str, &'a str, usize), f64>,
     torch: HashMap<(&'a str, &'a str, &'a str, usize, &'a str), u64>,
 }
 
@@ -65,8 +66,9 @@ impl<'a> Ratios<'a> {
         let mut copy_gbps = HashMap::new();
         for r in rows {
             medians.insert((group(r), r.variant.as_str()), r.median_ns);
-            if r.function == "copy" && r.variant == "reused" {
-                copy_gbps.insert((r.dtype.as_str(), r.size), r.gbps);
+            // The host copy into a reused buffer (backend `cpu`), and each GPU backend's own.
+            if r.function == "copy" && matches!(r.variant.as_str(), "reused" | "device") {
+                copy_gbps.insert((r.backend.as_str(), r.dtype.as_str(), r.size), r.gbps);
             }
         }
         let torch = torch
@@ -106,9 +108,14 @@ impl<'a> Ratios<'a> {
         self.ratio_to(r, "composed")
     }
 
-    /// `GB/s / GB/s of the reused copy`, in percent.
+    /// `GB/s / GB/s of the copy`, in percent: the backend's own device copy where there is
+    /// one (GPU backends), else the host copy into a reused buffer.
     pub fn of_copy(&self, r: &Row) -> Option<f64> {
-        let copy = *self.copy_gbps.get(&(r.dtype.as_str(), r.size))?;
+        let key = |backend| (backend, r.dtype.as_str(), r.size);
+        let copy = *self
+            .copy_gbps
+            .get(&key(r.backend.as_str()))
+            .or_else(|| self.copy_gbps.get(&key("cpu")))?;
         (copy > 0.0).then(|| 100.0 * r.gbps / copy)
     }
 
@@ -220,6 +227,20 @@ mod tests {
         let md = markdown(&rows, &torch);
         assert!(md.contains("× PyTorch"));
         assert_eq!(md.lines().count(), 2 + rows.len());
+    }
+
+    #[test]
+    fn gpu_rows_are_compared_with_their_device_copy() {
+        let mut gpu = row("relu", "fused", 100, 2.0);
+        gpu.backend = "wgpu".into();
+        let mut device_copy = row("copy", "device", 50, 4.0);
+        device_copy.backend = "wgpu".into();
+        let rows = [row("copy", "reused", 10, 8.0), device_copy, gpu];
+        let r = Ratios::new(&rows, &[]);
+        assert_eq!(r.of_copy(&rows[2]), Some(50.0));
+        // A CPU row still uses the host copy.
+        let cpu = row("relu", "fused", 100, 2.0);
+        assert_eq!(r.of_copy(&cpu), Some(25.0));
     }
 
     #[test]

@@ -177,11 +177,15 @@ fn main() -> ExitCode {
         rayon::current_num_threads()
     );
     for r in rows.iter().filter(|r| r.function == "copy") {
+        let how = if r.variant == "device" {
+            format!("on {}'s device", r.backend)
+        } else {
+            format!("into a {} buffer", r.variant)
+        };
         md.push_str(&format!(
-            "- copy {} {} into a {} buffer: {} ({:.2} GB/s)\n",
+            "- copy {} {} {how}: {} ({:.2} GB/s)\n",
             r.dtype,
             format_size(r.size),
-            r.variant,
             table::format_ns(r.median_ns),
             r.gbps
         ));
