@@ -96,9 +96,12 @@ fn grid(blocks: usize, cap: usize) -> u32 {
     blocks.clamp(1, cap) as u32
 }
 
-fn elementwise_cfg(numel: usize) -> LaunchConfig {
+/// A grid-stride launch with about `per_thread` elements per thread (the unary kernels load
+/// 4 (forward) or 2 (backward) elements before storing any, see `kernels/rectifiers.cu`).
+fn elementwise_cfg(numel: usize, per_thread: usize) -> LaunchConfig {
+    let blocks = numel.div_ceil(BLOCK as usize * per_thread);
     LaunchConfig {
-        grid_dim: (grid(numel.div_ceil(BLOCK as usize), MAX_BLOCKS), 1, 1),
+        grid_dim: (grid(blocks, MAX_BLOCKS), 1, 1),
         block_dim: (BLOCK, 1, 1),
         shared_mem_bytes: 0,
     }
@@ -179,7 +182,7 @@ fn unary_fwd_t<T: Elem>(op: &str, param: f64, s: &CudaStorage, l: &Layout) -> Re
         // copy of dims then strides, 2 * num_dims values; `src` starts at the layout's offset and
         // holds every element the layout addresses (candle's storage invariant); `out` has
         // `numel` elements and the kernel writes index i < numel only.
-        unsafe { b.launch(elementwise_cfg(numel)) }.w()?;
+        unsafe { b.launch(elementwise_cfg(numel, 4)) }.w()?;
     }
     Ok(CudaStorage::wrap_cuda_slice(out, dev.clone()))
 }
@@ -235,7 +238,7 @@ fn unary_fwd_in_place_t<T: Elem>(
     // contiguous path, where each index i < numel is read from inp[i] and then written to
     // out[i] by the same thread: with inp == out no element is read after another thread wrote
     // it (the parameters are not `__restrict__`). `xy` is the layout's `numel` elements.
-    unsafe { b.launch(elementwise_cfg(numel)) }.w()?;
+    unsafe { b.launch(elementwise_cfg(numel, 4)) }.w()?;
     Ok(())
 }
 
@@ -294,7 +297,7 @@ fn unary_bwd_t<T: Elem>(
         // T *dx)`. x and dy have the same shape (checked), so one `num_dims` describes both
         // info buffers (each null or 2 * num_dims values); both views start at their layout's
         // offset and hold every element their layout addresses; `dx` has `numel` elements.
-        unsafe { b.launch(elementwise_cfg(numel)) }.w()?;
+        unsafe { b.launch(elementwise_cfg(numel, 2)) }.w()?;
     }
     Ok(CudaStorage::wrap_cuda_slice(dx, dev.clone()))
 }
@@ -361,7 +364,7 @@ fn prelu_fwd_t<T: Elem>(
         // size_t inner, const T *x, const T *alpha, T *y)`. `xs` and `y` hold `numel` elements,
         // `alphas` holds `channels` (checked), and the kernel reads alpha[(i / inner) % channels]
         // with inner >= 1 and channels >= 1.
-        unsafe { b.launch(elementwise_cfg(numel)) }.w()?;
+        unsafe { b.launch(elementwise_cfg(numel, 1)) }.w()?;
     }
     Ok(CudaStorage::wrap_cuda_slice(y, dev.clone()))
 }
