@@ -146,27 +146,37 @@ pub fn copy_rows(plan: &Plan, size: usize, dtype: Dtype, progress: &ProgressBar)
         .iter()
         .zip(stats)
         .zip(peaks)
-        .map(|((k, s), peak)| {
-            let median_ns = s.median.as_nanos() as u64;
-            let moved = 2 * bytes as u64;
-            Row {
-                source: SOURCE.to_owned(),
-                backend: "cpu".to_owned(),
-                function: "copy".to_owned(),
-                param: 0.0,
-                variant: k.name().to_owned(),
-                pass: Pass::Fwd.name().to_owned(),
-                dtype: dtype.name().to_owned(),
-                size,
-                threads: rayon::current_num_threads(),
-                median_ns,
-                min_ns: s.min.as_nanos() as u64,
-                bytes: moved,
-                gbps: moved as f64 / median_ns.max(1) as f64,
-                peak_rss_mib: peak,
-            }
-        })
+        .map(|((k, s), peak)| copy_row("cpu", k.name(), size, dtype, s, peak))
         .collect()
+}
+
+/// A `copy` row: `size` elements of `dtype` read and written (`2 n s` bytes).
+fn copy_row(
+    backend: &str,
+    variant: &str,
+    size: usize,
+    dtype: Dtype,
+    stats: Stats,
+    peak: Option<f64>,
+) -> Row {
+    let median_ns = stats.median.as_nanos() as u64;
+    let moved = 2 * (size * dtype.size()) as u64;
+    Row {
+        source: SOURCE.to_owned(),
+        backend: backend.to_owned(),
+        function: "copy".to_owned(),
+        param: 0.0,
+        variant: variant.to_owned(),
+        pass: Pass::Fwd.name().to_owned(),
+        dtype: dtype.name().to_owned(),
+        size,
+        threads: rayon::current_num_threads(),
+        median_ns,
+        min_ns: stats.min.as_nanos() as u64,
+        bytes: moved,
+        gbps: moved as f64 / median_ns.max(1) as f64,
+        peak_rss_mib: peak,
+    }
 }
 
 /// The device copy of `size` elements of `dtype` on each GPU backend of the plan (Burn: `x * 1`,
@@ -192,23 +202,14 @@ pub fn device_copy_rows(
         let mut calls = vec![call];
         let stats = timing::interleaved(&mut calls, 1, plan.reps_for(size), || progress.inc(1));
         progress.inc(1);
-        let case = Case {
-            backend,
-            function: Function::Elementwise(burn_rectifiers::Elementwise::Relu),
-            dtype,
-            size,
-            pass: Pass::Fwd,
-        };
-        let mut r = row(
-            &case,
+        rows.push(copy_row(
+            backend.name(),
             "device",
+            size,
+            dtype,
             stats[0],
-            2 * (size * dtype.size()) as u64,
             None,
-        );
-        r.function = "copy".to_owned();
-        r.param = 0.0;
-        rows.push(r);
+        ));
     }
     rows
 }
