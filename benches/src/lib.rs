@@ -33,7 +33,8 @@
 //! - `copy`: read and write `n s` bytes: `2 n s`.
 //!
 //! `GB/s = bytes / median / 1e9`; `% of copy BW = GB/s / GB/s of the reused-buffer copy of the
-//! same `n s` bytes` (on a GPU backend: of that backend's device copy, [`run::device_copy_rows`]); `× framework ReLU = median / median of the relu variant`;
+//! same `n s` bytes` (on a GPU backend: of that backend's device copy,
+//! [`run::device_copy_rows`]); `× framework ReLU = median / median of the relu variant`;
 //! `× composed = median / median of the composed variant` (same backend, function, pass, dtype
 //! and size).
 #![warn(missing_docs)]

@@ -121,11 +121,20 @@ pub fn device_tolerance(dtype: DType) -> f64 {
 /// (the `moderate` inputs). Near the zeros of f' (SiLU, GELU, Mish) a relative bound means
 /// nothing: the terms of f' cancel, and the core itself holds f64 derivatives there to 4.5e-16
 /// absolute (ACCURACY.md); the CUDA f64 kernels (libdevice `exp`/`erfc`) were 2.8e-17 off there
-/// on an H200. Elsewhere the smallest normal number, as for the forward.
+/// on an H200. Other dtypes: the forward's floor, [`device_floor`].
 pub fn device_grad_floor(dtype: DType) -> f64 {
     match dtype {
         DType::F64 => 3.0 * 4.5e-16,
-        _ => min_normal(dtype),
+        _ => device_floor(dtype),
+    }
+}
+
+/// Absolute tolerance of a device's results against the core: covers subnormal results.
+pub fn device_floor(dtype: DType) -> f64 {
+    match dtype {
+        DType::F64 => 1e-300,
+        DType::F16 => 1e-7,
+        _ => 1e-37,
     }
 }
 
@@ -201,12 +210,7 @@ pub fn min_normal(dtype: DType) -> f64 {
 /// Bit-for-bit when the op ran on the CPU (it runs the core's kernels); within the device's
 /// tolerance per dtype elsewhere (an absolute floor covers subnormal results).
 pub fn assert_matches_core(dev: &Device, got: &Tensor, want: &Tensor, what: &str) -> Result<()> {
-    let floor = match got.dtype() {
-        DType::F64 => 1e-300,
-        DType::F16 => 1e-7,
-        _ => 1e-37,
-    };
-    assert_matches_core_within(dev, got, want, floor, what)
+    assert_matches_core_within(dev, got, want, device_floor(got.dtype()), what)
 }
 
 /// [`assert_matches_core`] for gradients: the absolute floor is [`device_grad_floor`].
