@@ -3,18 +3,18 @@
 
 mod common;
 
-use burn_rectifiers::Elementwise;
 use criterion::{Criterion, criterion_group, criterion_main};
 use rectifiers_benches::Function;
+use rectifiers_core::ElementwiseKind;
 
 fn relu_family(c: &mut Criterion) {
     common::bench_functions(
         c,
         &[
-            Function::Elementwise(Elementwise::Relu),
-            Function::Elementwise(Elementwise::LeakyRelu),
+            Function::from(ElementwiseKind::Relu),
+            Function::from(ElementwiseKind::LeakyRelu),
             Function::Prelu,
-            Function::Elementwise(Elementwise::SRelu),
+            Function::from(ElementwiseKind::SRelu),
         ],
     );
 }

@@ -3,19 +3,19 @@
 
 mod common;
 
-use burn_rectifiers::Elementwise;
 use criterion::{Criterion, criterion_group, criterion_main};
 use rectifiers_benches::Function;
+use rectifiers_core::ElementwiseKind;
 
 fn smooth_gates(c: &mut Criterion) {
     common::bench_functions(
         c,
         &[
-            Function::Elementwise(Elementwise::Silu),
-            Function::Elementwise(Elementwise::Gelu),
-            Function::Elementwise(Elementwise::GeluTanh),
-            Function::Elementwise(Elementwise::Mish),
-            Function::Elementwise(Elementwise::Elu),
+            Function::from(ElementwiseKind::Silu),
+            Function::from(ElementwiseKind::Gelu),
+            Function::from(ElementwiseKind::GeluTanh),
+            Function::from(ElementwiseKind::Mish),
+            Function::from(ElementwiseKind::Elu),
         ],
     );
 }

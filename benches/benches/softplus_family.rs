@@ -3,16 +3,16 @@
 
 mod common;
 
-use burn_rectifiers::Elementwise;
 use criterion::{Criterion, criterion_group, criterion_main};
 use rectifiers_benches::Function;
+use rectifiers_core::ElementwiseKind;
 
 fn softplus_family(c: &mut Criterion) {
     common::bench_functions(
         c,
         &[
-            Function::Elementwise(Elementwise::Softplus),
-            Function::Elementwise(Elementwise::SoftplusApprox),
+            Function::from(ElementwiseKind::Softplus),
+            Function::from(ElementwiseKind::SoftplusApprox),
             Function::Lse0Plus,
         ],
     );

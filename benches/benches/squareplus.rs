@@ -3,12 +3,12 @@
 
 mod common;
 
-use burn_rectifiers::Elementwise;
 use criterion::{Criterion, criterion_group, criterion_main};
 use rectifiers_benches::Function;
+use rectifiers_core::ElementwiseKind;
 
 fn squareplus(c: &mut Criterion) {
-    common::bench_functions(c, &[Function::Elementwise(Elementwise::Squareplus)]);
+    common::bench_functions(c, &[Function::from(ElementwiseKind::Squareplus)]);
 }
 
 criterion_group! {

@@ -18,7 +18,8 @@
 
 use burn::tensor::activation as act;
 use burn::tensor::{DType, Device, Tensor, TensorData};
-use burn_rectifiers::{Elementwise, composed};
+use burn_rectifiers::composed;
+use rectifiers_core::ElementwiseKind as K;
 
 use crate::timing::{Call, Meter};
 use crate::{Backend, Case, Dtype, Function, Pass, ROW, Variant, inputs};
@@ -47,20 +48,13 @@ pub fn dtype(d: Dtype) -> DType {
     }
 }
 
-fn elementwise(f: Function) -> Option<Elementwise> {
-    match f {
-        Function::Elementwise(e) => Some(e),
-        _ => None,
-    }
-}
-
 /// Applies `variant` of `f` to `(x, alpha)`; `None` when the variant does not exist for `f`.
 fn apply(f: Function, variant: Variant, x: Tensor<2>, alpha: Tensor<1>) -> Option<Tensor<2>> {
     let p = f.param();
     Some(match (variant, f) {
         (Variant::Relu, _) => act::relu(x),
         (Variant::Fused | Variant::FusedInplace, Function::Elementwise(e)) => {
-            burn_rectifiers::apply(e, x, p)
+            burn_rectifiers::apply(x, e)
         }
         (Variant::Fused | Variant::FusedInplace, Function::Prelu) => {
             burn_rectifiers::prelu(x, alpha)
@@ -68,22 +62,20 @@ fn apply(f: Function, variant: Variant, x: Tensor<2>, alpha: Tensor<1>) -> Optio
         (Variant::Fused | Variant::FusedInplace, Function::Lse0Plus) => {
             burn_rectifiers::lse0_plus(x, 1)
         }
-        (Variant::Composed, Function::Elementwise(e)) => composed::elementwise(e, x, p),
+        (Variant::Composed, Function::Elementwise(e)) => composed::elementwise(x, e),
         (Variant::Composed, Function::Prelu) => composed::prelu(x, alpha),
         (Variant::Composed, Function::Lse0Plus) => composed::lse0_plus(x, 1),
         (Variant::Builtin, Function::Prelu) => act::prelu(x, alpha),
-        (Variant::Builtin, f) => match elementwise(f)? {
-            Elementwise::Relu => act::relu(x),
-            Elementwise::LeakyRelu => act::leaky_relu(x, p),
-            Elementwise::Gelu => act::gelu(x),
-            Elementwise::GeluTanh => act::gelu_approximate(x),
-            Elementwise::Silu => act::silu(x),
-            Elementwise::Softplus => act::softplus(x, p),
-            Elementwise::Elu => act::elu(x, p),
-            Elementwise::Mish => act::mish(x),
-            Elementwise::SRelu | Elementwise::SoftplusApprox | Elementwise::Squareplus => {
-                return None;
-            }
+        (Variant::Builtin, f) => match f.kind()? {
+            K::Relu => act::relu(x),
+            K::LeakyRelu => act::leaky_relu(x, p),
+            K::Gelu => act::gelu(x),
+            K::GeluTanh => act::gelu_approximate(x),
+            K::Silu => act::silu(x),
+            K::Softplus => act::softplus(x, p),
+            K::Elu => act::elu(x, p),
+            K::Mish => act::mish(x),
+            K::SRelu | K::SoftplusApprox | K::Squareplus => return None,
         },
     })
 }
@@ -94,15 +86,10 @@ pub fn has_variant(f: Function, variant: Variant, pass: Pass) -> bool {
         Variant::FusedInplace => pass == Pass::Fwd && f.is_shape_preserving(),
         // ReLU's builtin is the relu variant itself.
         Variant::Builtin => {
-            f != Function::Elementwise(Elementwise::Relu)
+            f != Function::Lse0Plus
                 && !matches!(
-                    f,
-                    Function::Lse0Plus
-                        | Function::Elementwise(
-                            Elementwise::SRelu
-                                | Elementwise::SoftplusApprox
-                                | Elementwise::Squareplus
-                        )
+                    f.kind(),
+                    Some(K::Relu | K::SRelu | K::SoftplusApprox | K::Squareplus)
                 )
         }
         _ => true,

@@ -18,9 +18,9 @@
 
 use std::f64::consts::{FRAC_1_SQRT_2, LN_2, PI};
 
-use burn_rectifiers::Elementwise;
 use candle_core::{DType, Device, Module, Result, Tensor, Var};
 use candle_rectifiers as cr;
+use rectifiers_core::ElementwiseKind as K;
 
 use crate::timing::{Call, Meter};
 use crate::{Backend, Case, Dtype, Function, Pass, ROW, Variant, inputs};
@@ -59,66 +59,40 @@ pub fn composed(f: Function, x: &Tensor, alpha: &Tensor) -> Result<Tensor> {
             let sum = x.broadcast_sub(&m)?.exp()?.sum_keepdim(1)?;
             (sum + m.neg()?.exp()?)?.log()? + m
         }
-        Function::Elementwise(e) => match e {
-            Elementwise::Relu => x.maximum(0.0),
-            Elementwise::LeakyRelu => x.maximum(0.0)? + (x.minimum(0.0)? * p)?,
-            Elementwise::Gelu => (x * 0.5)? * ((x * FRAC_1_SQRT_2)?.erf()? + 1.0)?,
-            Elementwise::GeluTanh => {
+        Function::Elementwise(e) => match e.kind() {
+            K::Relu => x.maximum(0.0),
+            K::LeakyRelu => x.maximum(0.0)? + (x.minimum(0.0)? * p)?,
+            K::Gelu => (x * 0.5)? * ((x * FRAC_1_SQRT_2)?.erf()? + 1.0)?,
+            K::GeluTanh => {
                 let inner = ((x + (x.powf(3.0)? * 0.044715)?)? * (2.0 / PI).sqrt())?;
                 (x * 0.5)? * (inner.tanh()? + 1.0)?
             }
-            Elementwise::Silu => x * sigmoid(x)?,
-            Elementwise::Softplus => ((x * p)?.exp()? + 1.0)?.log()? / p,
-            Elementwise::SoftplusApprox => x / ((x * (-1.0 / LN_2))?.exp()?.neg()? + 1.0)?,
-            Elementwise::Elu => x.gt(0.0)?.where_cond(x, &((x.exp()? - 1.0)? * p)?),
-            Elementwise::SRelu => x.maximum(-p),
-            Elementwise::Mish => x * (x.exp()? + 1.0)?.log()?.tanh()?,
-            Elementwise::Squareplus => (x + (x.sqr()? + p)?.sqrt()?)? * 0.5,
+            K::Silu => x * sigmoid(x)?,
+            K::Softplus => ((x * p)?.exp()? + 1.0)?.log()? / p,
+            K::SoftplusApprox => x / ((x * (-1.0 / LN_2))?.exp()?.neg()? + 1.0)?,
+            K::Elu => x.gt(0.0)?.where_cond(x, &((x.exp()? - 1.0)? * p)?),
+            K::SRelu => x.maximum(-p),
+            K::Mish => x * (x.exp()? + 1.0)?.log()?.tanh()?,
+            K::Squareplus => (x + (x.sqr()? + p)?.sqrt()?)? * 0.5,
         },
     }
 }
 
 /// Our fused op for `f`; `alpha` has shape `[ROW]`.
 pub fn fused(f: Function, x: &Tensor, alpha: &Tensor) -> Result<Tensor> {
-    let p = f.param();
     match f {
         Function::Prelu => cr::prelu(x, alpha),
         Function::Lse0Plus => cr::lse0_plus_keepdim(x, 1),
-        Function::Elementwise(e) => match e {
-            Elementwise::Relu => cr::relu(x),
-            Elementwise::LeakyRelu => cr::leaky_relu(x, p),
-            Elementwise::Gelu => cr::gelu(x),
-            Elementwise::GeluTanh => cr::gelu_tanh(x),
-            Elementwise::Silu => cr::silu(x),
-            Elementwise::Softplus => cr::softplus(x, p),
-            Elementwise::SoftplusApprox => cr::softplus_approx(x),
-            Elementwise::Elu => cr::elu(x, p),
-            Elementwise::SRelu => cr::srelu(x, p),
-            Elementwise::Mish => cr::mish(x),
-            Elementwise::Squareplus => cr::squareplus(x, p),
-        },
+        Function::Elementwise(e) => cr::apply(x, e),
     }
 }
 
 /// Our in-place op for an elementwise `f` (`None` for PReLU and LSE0+).
 pub fn fused_inplace(f: Function, x: &Tensor) -> Option<Result<()>> {
-    let p = f.param();
     let Function::Elementwise(e) = f else {
         return None;
     };
-    Some(match e {
-        Elementwise::Relu => cr::relu_(x),
-        Elementwise::LeakyRelu => cr::leaky_relu_(x, p),
-        Elementwise::Gelu => cr::gelu_(x),
-        Elementwise::GeluTanh => cr::gelu_tanh_(x),
-        Elementwise::Silu => cr::silu_(x),
-        Elementwise::Softplus => cr::softplus_(x, p),
-        Elementwise::SoftplusApprox => cr::softplus_approx_(x),
-        Elementwise::Elu => cr::elu_(x, p),
-        Elementwise::SRelu => cr::srelu_(x, p),
-        Elementwise::Mish => cr::mish_(x),
-        Elementwise::Squareplus => cr::squareplus_(x, p),
-    })
+    Some(cr::apply_(x, e))
 }
 
 /// Candle's own op for `f`, where it has one; `prelu` is `candle_nn::PReLU` over `[ROW]`
@@ -127,14 +101,17 @@ pub fn builtin(f: Function, x: &Tensor, prelu: &candle_nn::PReLU) -> Option<Resu
     let p = f.param();
     Some(match f {
         Function::Prelu => prelu.forward(x),
-        Function::Elementwise(Elementwise::Relu) => x.relu(),
-        Function::Elementwise(Elementwise::LeakyRelu) => candle_nn::ops::leaky_relu(x, p),
-        Function::Elementwise(Elementwise::Gelu) => x.gelu_erf(),
-        Function::Elementwise(Elementwise::GeluTanh) => x.gelu(),
-        Function::Elementwise(Elementwise::Silu) => x.silu(),
-        Function::Elementwise(Elementwise::Elu) => x.elu(p),
-        Function::Elementwise(Elementwise::Mish) => candle_nn::ops::mish(x),
-        _ => return None,
+        Function::Elementwise(e) => match e.kind() {
+            K::Relu => x.relu(),
+            K::LeakyRelu => candle_nn::ops::leaky_relu(x, p),
+            K::Gelu => x.gelu_erf(),
+            K::GeluTanh => x.gelu(),
+            K::Silu => x.silu(),
+            K::Elu => x.elu(p),
+            K::Mish => candle_nn::ops::mish(x),
+            K::Softplus | K::SoftplusApprox | K::SRelu | K::Squareplus => return None,
+        },
+        Function::Lse0Plus => return None,
     })
 }
 
@@ -144,18 +121,10 @@ pub fn has_variant(f: Function, variant: Variant, pass: Pass) -> bool {
         Variant::FusedInplace => pass == Pass::Fwd && matches!(f, Function::Elementwise(_)),
         // ReLU's builtin is the relu variant itself.
         Variant::Builtin => {
-            f != Function::Elementwise(Elementwise::Relu)
-                && matches!(
-                    f,
-                    Function::Prelu
-                        | Function::Elementwise(
-                            Elementwise::LeakyRelu
-                                | Elementwise::Gelu
-                                | Elementwise::GeluTanh
-                                | Elementwise::Silu
-                                | Elementwise::Elu
-                                | Elementwise::Mish
-                        )
+            f == Function::Prelu
+                || matches!(
+                    f.kind(),
+                    Some(K::LeakyRelu | K::Gelu | K::GeluTanh | K::Silu | K::Elu | K::Mish)
                 )
         }
         _ => true,

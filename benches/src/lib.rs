@@ -55,7 +55,7 @@ pub mod timing;
 
 use std::fmt;
 
-use burn_rectifiers::Elementwise;
+use rectifiers_core::{Elementwise, ElementwiseKind};
 
 /// Elements per row of the 2-D inputs `[n / ROW, ROW]`: PReLU's channels (dim 1) and the
 /// length LSE0+ reduces over.
@@ -213,7 +213,7 @@ impl fmt::Display for Pass {
 /// A function of the family.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Function {
-    /// One of the elementwise functions, at its default parameter.
+    /// One of the elementwise functions, with its parameter.
     Elementwise(Elementwise),
     /// PReLU with [`ROW`] channels, every slope [`PRELU_ALPHA`].
     Prelu,
@@ -225,11 +225,11 @@ pub enum Function {
 pub const PRELU_ALPHA: f64 = 0.25;
 
 impl Function {
-    /// Every function: the elementwise ones, then PReLU and LSE0+.
+    /// Every function: the elementwise ones at their default parameters, then PReLU and LSE0+.
     pub fn all() -> Vec<Function> {
-        Elementwise::ALL
+        ElementwiseKind::ALL
             .iter()
-            .map(|&e| Function::Elementwise(e))
+            .map(|&k| Function::from(k))
             .chain([Function::Prelu, Function::Lse0Plus])
             .collect()
     }
@@ -243,15 +243,29 @@ impl Function {
         }
     }
 
-    /// The function named `name`, if any.
+    /// The function named `name` (`prelu`, `lse0_plus`, or an elementwise function as
+    /// [`Elementwise`] parses it: `squareplus`, `squareplus(b=0.5)`), if any.
     pub fn from_name(name: &str) -> Option<Function> {
-        Function::all().into_iter().find(|f| f.name() == name)
+        match name {
+            "prelu" => Some(Function::Prelu),
+            "lse0_plus" => Some(Function::Lse0Plus),
+            _ => name.parse().ok().map(Function::Elementwise),
+        }
     }
 
-    /// The parameter measured: the elementwise default, PReLU's slope, LSE0+'s dim (1).
+    /// The elementwise function's kind, `None` for PReLU and LSE0+.
+    pub fn kind(self) -> Option<ElementwiseKind> {
+        match self {
+            Function::Elementwise(e) => Some(e.kind()),
+            _ => None,
+        }
+    }
+
+    /// The parameter measured: the elementwise function's (0 for those without one), PReLU's
+    /// slope, LSE0+'s dim (1).
     pub fn param(self) -> f64 {
         match self {
-            Function::Elementwise(e) => e.default_param(),
+            Function::Elementwise(e) => e.param().unwrap_or(0.0),
             Function::Prelu => PRELU_ALPHA,
             Function::Lse0Plus => 1.0,
         }
@@ -260,6 +274,13 @@ impl Function {
     /// Whether its output has the input's shape (all but LSE0+), so it can run in place.
     pub fn is_shape_preserving(self) -> bool {
         self != Function::Lse0Plus
+    }
+}
+
+impl From<ElementwiseKind> for Function {
+    /// The elementwise function at its default parameter.
+    fn from(kind: ElementwiseKind) -> Self {
+        Function::Elementwise(kind.with_default())
     }
 }
 
@@ -390,7 +411,7 @@ mod tests {
 
     #[test]
     fn bytes_follow_the_documented_formulas() {
-        let sp = Function::Elementwise(Elementwise::Squareplus);
+        let sp = Function::from(ElementwiseKind::Squareplus);
         assert_eq!(bytes_moved(sp, Pass::Fwd, 1024, 4), 2 * 4096);
         assert_eq!(bytes_moved(sp, Pass::FwdBwd, 1024, 4), 5 * 4096);
         assert_eq!(
@@ -406,5 +427,9 @@ mod tests {
             assert_eq!(Function::from_name(f.name()), Some(*f));
         }
         assert_eq!(all.len(), 13);
+        let sp = Function::from_name("squareplus(b=0.5)").unwrap();
+        assert_eq!(sp.name(), "squareplus");
+        assert_eq!(sp.param(), 0.5);
+        assert_eq!(Function::from_name("squareplus(b=-1)"), None);
     }
 }

@@ -9,13 +9,15 @@
 //! ```
 //! use burn::tensor::{Device, Tensor};
 //! use burn_rectifiers::{Elementwise, composed};
+//! use rectifiers_core::Squareplus;
 //!
 //! let x = Tensor::<1>::from_floats([-1.0e4, 0.0, 3.0], &Device::default());
-//! let naive = composed::elementwise(Elementwise::Squareplus, x.clone(), 4.0);
+//! let naive = composed::elementwise(x.clone(), Elementwise::Squareplus(Squareplus::new(4.0)?));
 //! let fused = burn_rectifiers::squareplus(x, 4.0);
 //! let (naive, fused) = (naive.into_data().try_to_vec::<f32>().unwrap(), fused.into_data().try_to_vec::<f32>().unwrap());
 //! assert_eq!(naive[0], 0.0); // x + sqrt(x^2 + b) cancels
 //! assert!((fused[0] - 1.0e-4).abs() < 1.0e-10); // b / (2 (sqrt(x^2 + b) - x))
+//! # Ok::<(), burn_rectifiers::ParamError>(())
 //! ```
 
 use core::f64::consts::{LN_2, PI};
@@ -28,19 +30,11 @@ use burn::backend::{
 use burn::backend::Dispatch;
 use burn::tensor::Tensor;
 
-use crate::Elementwise;
+use rectifiers_core::Elementwise;
 
-/// `f(x)` composed from Burn's operations; `p` is `f`'s parameter.
-///
-/// # Panics
-///
-/// If `p` is invalid for `f` (see [`Elementwise::check`]).
-#[track_caller]
-pub fn elementwise<const D: usize>(f: Elementwise, x: Tensor<D>, p: f64) -> Tensor<D> {
-    if let Err(e) = f.check(p) {
-        panic!("{e}");
-    }
-    Tensor::from_dispatch(forward::<Dispatch>(f, x.into_dispatch(), p))
+/// `f(x)` composed from Burn's operations.
+pub fn elementwise<const D: usize>(x: Tensor<D>, f: Elementwise) -> Tensor<D> {
+    Tensor::from_dispatch(forward::<Dispatch>(f, x.into_dispatch()))
 }
 
 /// PReLU composed from Burn's operations (`alpha` as in [`crate::prelu`]).
@@ -97,42 +91,43 @@ fn softplus1<B: Backend>(z: FloatTensor<B>) -> FloatTensor<B> {
 }
 
 /// `f(x)` for an elementwise function.
-pub(crate) fn forward<B: Backend>(kind: Elementwise, x: FloatTensor<B>, p: f64) -> FloatTensor<B> {
-    match kind {
-        Elementwise::Relu => B::relu(x),
-        Elementwise::LeakyRelu => B::leaky_relu(x, s(p)),
+pub(crate) fn forward<B: Backend>(f: Elementwise, x: FloatTensor<B>) -> FloatTensor<B> {
+    let p = f.param().unwrap_or(0.0);
+    match f {
+        Elementwise::Relu(_) => B::relu(x),
+        Elementwise::LeakyRelu(_) => B::leaky_relu(x, s(p)),
         // x/2 (1 + erf(x / sqrt 2)), not Burn's `gelu` op: its autodiff backward differentiates
         // the tanh approximation.
-        Elementwise::Gelu => {
+        Elementwise::Gelu(_) => {
             let erf = B::float_erf(scale::<B>(x.clone(), core::f64::consts::FRAC_1_SQRT_2));
             scale::<B>(mul::<B>(x, B::float_add_scalar(erf, s(1.0))), 0.5)
         }
-        Elementwise::GeluTanh => {
+        Elementwise::GeluTanh(_) => {
             let (c1, c2) = gelu_tanh_c();
             let x2 = mul::<B>(x.clone(), x.clone());
             let v = mul::<B>(x.clone(), B::float_add_scalar(scale::<B>(x2, c2), s(c1)));
             mul::<B>(x, B::sigmoid(v))
         }
-        Elementwise::Silu => mul::<B>(x.clone(), B::sigmoid(x)),
-        Elementwise::Softplus => scale::<B>(softplus1::<B>(scale::<B>(x, p)), 1.0 / p),
-        Elementwise::SoftplusApprox => {
+        Elementwise::Silu(_) => mul::<B>(x.clone(), B::sigmoid(x)),
+        Elementwise::Softplus(_) => scale::<B>(softplus1::<B>(scale::<B>(x, p)), 1.0 / p),
+        Elementwise::SoftplusApprox(_) => {
             // x / (1 - e^(-x / ln 2)), ln 2 where that is 0 / 0.
             let zero = eq::<B>(x.clone(), 0.0);
             let e = B::float_exp(scale::<B>(x.clone(), -1.0 / LN_2));
             let den = B::float_add_scalar(B::float_neg(e), s(1.0));
             B::float_mask_fill(B::float_div(x, den), zero, s(LN_2))
         }
-        Elementwise::Elu => {
+        Elementwise::Elu(_) => {
             let neg = le::<B>(x.clone(), 0.0);
             let tail = scale::<B>(B::float_sub_scalar(B::float_exp(x.clone()), s(1.0)), p);
             B::float_mask_where(x, neg, tail)
         }
-        Elementwise::SRelu => {
+        Elementwise::SRelu(_) => {
             let below = lt::<B>(x.clone(), -p);
             B::float_mask_fill(x, below, s(-p))
         }
-        Elementwise::Mish => mul::<B>(x.clone(), B::float_tanh(softplus1::<B>(x))),
-        Elementwise::Squareplus => {
+        Elementwise::Mish(_) => mul::<B>(x.clone(), B::float_tanh(softplus1::<B>(x))),
+        Elementwise::Squareplus(_) => {
             let r = B::float_sqrt(B::float_add_scalar(mul::<B>(x.clone(), x.clone()), s(p)));
             scale::<B>(B::float_add(x, r), 0.5)
         }
@@ -140,7 +135,8 @@ pub(crate) fn forward<B: Backend>(kind: Elementwise, x: FloatTensor<B>, p: f64) 
 }
 
 /// `f'(x)` for an elementwise function.
-fn derivative<B: Backend>(kind: Elementwise, x: FloatTensor<B>, p: f64) -> FloatTensor<B> {
+fn derivative<B: Backend>(f: Elementwise, x: FloatTensor<B>) -> FloatTensor<B> {
+    let p = f.param().unwrap_or(0.0);
     let (shape, device, dtype) = (x.shape(), x.device(), x.dtype());
     let ones = || B::float_ones(shape.clone(), &device, dtype.into());
     let zeros = || B::float_zeros(shape.clone(), &device, dtype.into());
@@ -149,10 +145,10 @@ fn derivative<B: Backend>(kind: Elementwise, x: FloatTensor<B>, p: f64) -> Float
         let below = le::<B>(x, at);
         B::float_mask_where(ones(), below, left)
     };
-    match kind {
-        Elementwise::Relu => step(x, 0.0, zeros()),
-        Elementwise::LeakyRelu => step(x, 0.0, scale::<B>(ones(), p)),
-        Elementwise::Gelu => {
+    match f {
+        Elementwise::Relu(_) => step(x, 0.0, zeros()),
+        Elementwise::LeakyRelu(_) => step(x, 0.0, scale::<B>(ones(), p)),
+        Elementwise::Gelu(_) => {
             // Phi(x) + x phi(x). (Burn 0.22.1's `gelu_backward` is the derivative of the tanh
             // approximation, off by up to 1e-4 from the exact GELU's near x = -4.)
             let cdf = scale::<B>(
@@ -166,7 +162,7 @@ fn derivative<B: Backend>(kind: Elementwise, x: FloatTensor<B>, p: f64) -> Float
             let pdf = scale::<B>(B::float_exp(scale::<B>(x2, -0.5)), 1.0 / (2.0 * PI).sqrt());
             B::float_add(cdf, mul::<B>(x, pdf))
         }
-        Elementwise::GeluTanh => {
+        Elementwise::GeluTanh(_) => {
             // sigmoid(v) (1 + x (1 - sigmoid(v)) v'), v' = C1 + 3 C2 x^2
             let (c1, c2) = gelu_tanh_c();
             let x2 = mul::<B>(x.clone(), x.clone());
@@ -180,14 +176,14 @@ fn derivative<B: Backend>(kind: Elementwise, x: FloatTensor<B>, p: f64) -> Float
             let inner = B::float_add_scalar(mul::<B>(mul::<B>(x, one_m), dv), s(1.0));
             mul::<B>(sg, inner)
         }
-        Elementwise::Silu => {
+        Elementwise::Silu(_) => {
             // s (1 + x (1 - s))
             let sg = B::sigmoid(x.clone());
             let one_m = B::float_add_scalar(B::float_neg(sg.clone()), s(1.0));
             mul::<B>(sg, B::float_add_scalar(mul::<B>(x, one_m), s(1.0)))
         }
-        Elementwise::Softplus => B::sigmoid(scale::<B>(x, p)),
-        Elementwise::SoftplusApprox => {
+        Elementwise::Softplus(_) => B::sigmoid(scale::<B>(x, p)),
+        Elementwise::SoftplusApprox(_) => {
             // w = e^(-|u|), u = x / ln 2: f' = (1 - w - u w) / (1 - w)^2 for u >= 0 and
             // w (w - 1 - u) / (1 - w)^2 for u < 0; 1/2 at 0.
             let zero = eq::<B>(x.clone(), 0.0);
@@ -201,16 +197,16 @@ fn derivative<B: Backend>(kind: Elementwise, x: FloatTensor<B>, p: f64) -> Float
             let d = B::float_div(num, mul::<B>(one_m.clone(), one_m));
             B::float_mask_fill(d, zero, s(0.5))
         }
-        Elementwise::Elu => step(x.clone(), 0.0, scale::<B>(B::float_exp(x), p)),
-        Elementwise::SRelu => step(x, -p, zeros()),
-        Elementwise::Mish => {
+        Elementwise::Elu(_) => step(x.clone(), 0.0, scale::<B>(B::float_exp(x), p)),
+        Elementwise::SRelu(_) => step(x, -p, zeros()),
+        Elementwise::Mish(_) => {
             // tanh(sp) + x sech^2(sp) sigmoid(x)
             let t = B::float_tanh(softplus1::<B>(x.clone()));
             let sech2 = B::float_add_scalar(B::float_neg(mul::<B>(t.clone(), t.clone())), s(1.0));
             let rest = mul::<B>(mul::<B>(x.clone(), sech2), B::sigmoid(x));
             B::float_add(t, rest)
         }
-        Elementwise::Squareplus => {
+        Elementwise::Squareplus(_) => {
             // (1 + x / sqrt(x^2 + b)) / 2
             let r = B::float_sqrt(B::float_add_scalar(mul::<B>(x.clone(), x.clone()), s(p)));
             scale::<B>(B::float_add_scalar(B::float_div(x, r), s(1.0)), 0.5)
@@ -220,12 +216,11 @@ fn derivative<B: Backend>(kind: Elementwise, x: FloatTensor<B>, p: f64) -> Float
 
 /// `f'(x) grad` for an elementwise function.
 pub(crate) fn backward<B: Backend>(
-    kind: Elementwise,
+    f: Elementwise,
     x: FloatTensor<B>,
     grad: FloatTensor<B>,
-    p: f64,
 ) -> FloatTensor<B> {
-    mul::<B>(derivative::<B>(kind, x, p), grad)
+    mul::<B>(derivative::<B>(f, x), grad)
 }
 
 /// `alpha` of shape `[C]` reshaped to broadcast against `x` on dim 1: `[1, C, 1, ...]`.

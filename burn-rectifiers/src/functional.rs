@@ -9,37 +9,35 @@
 use burn::backend::Dispatch;
 use burn::tensor::Tensor;
 
-use crate::{Elementwise, RectifierBackend};
+use rectifiers_core::{
+    Elementwise, Elu, Gelu, GeluTanh, LeakyRelu, Mish, ParamError, Relu, SRelu, Silu, Softplus,
+    SoftplusApprox, Squareplus,
+};
 
-/// `f(x)` for an elementwise function chosen at run time, fused; `p` is its parameter (see
-/// [`Elementwise::default_param`]).
-///
-/// # Panics
-///
-/// If `p` is invalid for `f` (see [`Elementwise::check`]).
+use crate::RectifierBackend;
+
+/// `f(x)` for an elementwise function chosen at run time, fused.
 ///
 /// ```
 /// use burn::tensor::{Device, Tensor};
 /// use burn_rectifiers::{Elementwise, apply};
 ///
 /// let x = Tensor::<1>::from_floats([-1.5, 0.0], &Device::default());
-/// let y = apply(Elementwise::Squareplus, x, 4.0);
+/// let f: Elementwise = "squareplus(b=4)".parse().unwrap();
+/// let y = apply(x, f);
 /// assert_eq!(y.into_data().try_to_vec::<f32>().unwrap(), [0.5, 1.0]);
 /// ```
-#[track_caller]
-pub fn apply<const D: usize>(f: Elementwise, x: Tensor<D>, p: f64) -> Tensor<D> {
-    if let Err(e) = f.check(p) {
-        panic!("{e}");
-    }
-    Tensor::from_dispatch(f.forward::<Dispatch>(x.into_dispatch(), p))
+pub fn apply<const D: usize>(x: Tensor<D>, f: Elementwise) -> Tensor<D> {
+    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_elementwise(
+        x.into_dispatch(),
+        f,
+    ))
 }
 
-/// Panics with the core's message when a parameter is invalid.
+/// The function, or a panic with the core's message naming the invalid parameter.
 #[track_caller]
-fn check<T>(r: Result<T, rectifiers_core::ParamError>) {
-    if let Err(e) = r {
-        panic!("{e}");
-    }
+fn valid<R: Into<Elementwise>>(r: Result<R, ParamError>) -> Elementwise {
+    r.unwrap_or_else(|e| panic!("{e}")).into()
 }
 
 /// max(0, x).
@@ -54,11 +52,8 @@ fn check<T>(r: Result<T, rectifiers_core::ParamError>) {
 /// let y = relu(x);
 /// assert_eq!(y.into_data().try_to_vec::<f32>().unwrap(), [0.0, 0.0, 2.0]);
 /// ```
-#[track_caller]
 pub fn relu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_relu(
-        x.into_dispatch(),
-    ))
+    apply(x, Elementwise::Relu(Relu))
 }
 
 /// x for x > 0, else negative_slope * x.
@@ -79,11 +74,7 @@ pub fn relu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
 /// ```
 #[track_caller]
 pub fn leaky_relu<const D: usize>(x: Tensor<D>, negative_slope: f64) -> Tensor<D> {
-    check(rectifiers_core::LeakyRelu::new(negative_slope));
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_leaky_relu(
-        x.into_dispatch(),
-        negative_slope,
-    ))
+    apply(x, valid(LeakyRelu::new(negative_slope)))
 }
 
 /// x Φ(x) = x/2 erfc(-x/√2).
@@ -98,11 +89,8 @@ pub fn leaky_relu<const D: usize>(x: Tensor<D>, negative_slope: f64) -> Tensor<D
 /// let y = gelu(x);
 /// assert_eq!(y.dims(), [2]);
 /// ```
-#[track_caller]
 pub fn gelu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_gelu(
-        x.into_dispatch(),
-    ))
+    apply(x, Elementwise::Gelu(Gelu))
 }
 
 /// x σ(v), v = 2 √(2/π) (x + 0.044715 x³): the tanh approximation of GELU.
@@ -117,11 +105,8 @@ pub fn gelu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
 /// let y = gelu_tanh(x);
 /// assert_eq!(y.dims(), [2]);
 /// ```
-#[track_caller]
 pub fn gelu_tanh<const D: usize>(x: Tensor<D>) -> Tensor<D> {
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_gelu_tanh(
-        x.into_dispatch(),
-    ))
+    apply(x, Elementwise::GeluTanh(GeluTanh))
 }
 
 /// x σ(x).
@@ -136,11 +121,8 @@ pub fn gelu_tanh<const D: usize>(x: Tensor<D>) -> Tensor<D> {
 /// let y = silu(x);
 /// assert_eq!(y.dims(), [2]);
 /// ```
-#[track_caller]
 pub fn silu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_silu(
-        x.into_dispatch(),
-    ))
+    apply(x, Elementwise::Silu(Silu))
 }
 
 /// ln(1 + e^{k x}) / k, the sharp softplus (k = 1 is the usual one).
@@ -161,11 +143,7 @@ pub fn silu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
 /// ```
 #[track_caller]
 pub fn softplus<const D: usize>(x: Tensor<D>, k: f64) -> Tensor<D> {
-    check(rectifiers_core::Softplus::new(k));
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_softplus(
-        x.into_dispatch(),
-        k,
-    ))
+    apply(x, valid(Softplus::new(k)))
 }
 
 /// x / (1 - e^{-x/ln 2}), and ln 2 at 0.
@@ -180,11 +158,8 @@ pub fn softplus<const D: usize>(x: Tensor<D>, k: f64) -> Tensor<D> {
 /// let y = softplus_approx(x);
 /// assert_eq!(y.dims(), [2]);
 /// ```
-#[track_caller]
 pub fn softplus_approx<const D: usize>(x: Tensor<D>) -> Tensor<D> {
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_softplus_approx(
-        x.into_dispatch(),
-    ))
+    apply(x, Elementwise::SoftplusApprox(SoftplusApprox))
 }
 
 /// x for x > 0, else alpha (e^x - 1).
@@ -205,11 +180,7 @@ pub fn softplus_approx<const D: usize>(x: Tensor<D>) -> Tensor<D> {
 /// ```
 #[track_caller]
 pub fn elu<const D: usize>(x: Tensor<D>, alpha: f64) -> Tensor<D> {
-    check(rectifiers_core::Elu::new(alpha));
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_elu(
-        x.into_dispatch(),
-        alpha,
-    ))
+    apply(x, valid(Elu::new(alpha)))
 }
 
 /// max(-a, x), the shifted ReLU.
@@ -230,11 +201,7 @@ pub fn elu<const D: usize>(x: Tensor<D>, alpha: f64) -> Tensor<D> {
 /// ```
 #[track_caller]
 pub fn srelu<const D: usize>(x: Tensor<D>, a: f64) -> Tensor<D> {
-    check(rectifiers_core::SRelu::new(a));
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_srelu(
-        x.into_dispatch(),
-        a,
-    ))
+    apply(x, valid(SRelu::new(a)))
 }
 
 /// x tanh(softplus(x)).
@@ -249,11 +216,8 @@ pub fn srelu<const D: usize>(x: Tensor<D>, a: f64) -> Tensor<D> {
 /// let y = mish(x);
 /// assert_eq!(y.dims(), [2]);
 /// ```
-#[track_caller]
 pub fn mish<const D: usize>(x: Tensor<D>) -> Tensor<D> {
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_mish(
-        x.into_dispatch(),
-    ))
+    apply(x, Elementwise::Mish(Mish))
 }
 
 /// (x + √(x² + b)) / 2 (b = 0 is ReLU).
@@ -274,11 +238,7 @@ pub fn mish<const D: usize>(x: Tensor<D>) -> Tensor<D> {
 /// ```
 #[track_caller]
 pub fn squareplus<const D: usize>(x: Tensor<D>, b: f64) -> Tensor<D> {
-    check(rectifiers_core::Squareplus::new(b));
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_squareplus(
-        x.into_dispatch(),
-        b,
-    ))
+    apply(x, valid(Squareplus::new(b)))
 }
 
 /// PReLU, `x` for `x > 0`, else `alpha_c x`, with a learned slope per channel.

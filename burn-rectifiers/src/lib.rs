@@ -62,24 +62,12 @@
 #![allow(deprecated)]
 
 mod backend;
+mod backends;
 pub mod composed;
 pub mod diagnostics;
-mod elementwise;
 mod functional;
 pub mod nn;
 
-#[cfg(feature = "autodiff")]
-mod autodiff;
-#[cfg(any(feature = "ndarray", feature = "flex"))]
-mod cpu;
-#[cfg(feature = "ndarray")]
-mod ndarray;
-
 pub use backend::RectifierBackend;
-pub use elementwise::Elementwise;
 pub use functional::*;
-pub use rectifiers_core::ParamError;
-#[cfg(feature = "cube")]
-mod cube;
-#[cfg(feature = "flex")]
-mod flex;
+pub use rectifiers_core::{Elementwise, ElementwiseKind, ParamError};

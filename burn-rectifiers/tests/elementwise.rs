@@ -5,10 +5,11 @@
 mod common;
 
 use burn::tensor::{DType, Tensor};
-use burn_rectifiers::{Elementwise, apply, composed};
+use burn_rectifiers::{Elementwise, ElementwiseKind, apply, composed};
 use common::{
     backends, cases, core_backward, core_forward, inputs, rel_err, same, tensor_f32, to_f32,
 };
+use rectifiers_core::{Silu, Squareplus};
 
 /// Relative error allowed on wgpu (f32 formulas without the core's corrections; see
 /// `src/cube/formulas.rs`), with `|want|` floored at `FLOOR` so results near 0 are compared
@@ -30,35 +31,21 @@ fn comparable(exact: bool, x: f32) -> bool {
 fn forward_matches_core() {
     let x = inputs();
     for b in backends() {
-        for (f, p) in cases() {
-            let want = core_forward(f, p, &x);
-            let got = to_f32(apply(f, tensor_f32(&x, &b.device), p));
+        for f in cases() {
+            let want = core_forward(f, &x);
+            let got = to_f32(apply(tensor_f32(&x, &b.device), f));
             let mut worst = 0.0_f64;
             for ((&x, &g), &w) in x.iter().zip(&got).zip(&want) {
                 if b.exact {
-                    assert!(
-                        same(g, w),
-                        "{} {}({x}; {p}) = {g}, core {w}",
-                        b.name,
-                        f.name()
-                    );
+                    assert!(same(g, w), "{} {}({x}) = {g}, core {w}", b.name, f);
                 } else if comparable(false, x) {
                     let e = rel_err(g as f64, w as f64, FLOOR);
                     worst = worst.max(e);
-                    assert!(
-                        e <= WGPU_TOL,
-                        "{} {}({x}; {p}) = {g}, core {w}",
-                        b.name,
-                        f.name()
-                    );
+                    assert!(e <= WGPU_TOL, "{} {}({x}) = {g}, core {w}", b.name, f);
                 }
             }
             if !b.exact {
-                println!(
-                    "{} {}({p}) forward: max rel. error {worst:.2e}",
-                    b.name,
-                    f.name()
-                );
+                println!("{} {} forward: max rel. error {worst:.2e}", b.name, f);
             }
         }
     }
@@ -70,38 +57,24 @@ fn gradient_matches_core() {
     let dy = weights(x.len());
     for b in backends() {
         let device = b.device.clone().autodiff();
-        for (f, p) in cases() {
-            let want = core_backward(f, p, &x, &dy);
+        for f in cases() {
+            let want = core_backward(f, &x, &dy);
             let xt = tensor_f32(&x, &device).require_grad();
-            let y = apply(f, xt.clone(), p);
+            let y = apply(xt.clone(), f);
             let grads = (y * tensor_f32(&dy, &device)).sum().backward();
             let got = to_f32(xt.grad(&grads).expect("gradient of x"));
             let mut worst = 0.0_f64;
             for ((&x, &g), &w) in x.iter().zip(&got).zip(&want) {
                 if b.exact {
-                    assert!(
-                        same(g, w),
-                        "{} {}'({x}; {p}) = {g}, core {w}",
-                        b.name,
-                        f.name()
-                    );
+                    assert!(same(g, w), "{} {}'({x}) = {g}, core {w}", b.name, f);
                 } else if comparable(false, x) {
                     let e = rel_err(g as f64, w as f64, FLOOR);
                     worst = worst.max(e);
-                    assert!(
-                        e <= WGPU_TOL,
-                        "{} {}'({x}; {p}) = {g}, core {w}",
-                        b.name,
-                        f.name()
-                    );
+                    assert!(e <= WGPU_TOL, "{} {}'({x}) = {g}, core {w}", b.name, f);
                 }
             }
             if !b.exact {
-                println!(
-                    "{} {}({p}) gradient: max rel. error {worst:.2e}",
-                    b.name,
-                    f.name()
-                );
+                println!("{} {} gradient: max rel. error {worst:.2e}", b.name, f);
             }
         }
     }
@@ -114,11 +87,11 @@ fn matches_composed() {
     let x: Vec<f32> = (-80..=80).map(|i| i as f32 * 0.1 + 0.013).collect();
     for b in backends() {
         let device = b.device.clone().autodiff();
-        for (f, p) in cases() {
+        for f in cases() {
             let xf = tensor_f32(&x, &device).require_grad();
             let xc = tensor_f32(&x, &device).require_grad();
-            let yf = apply(f, xf.clone(), p);
-            let yc = composed::elementwise(f, xc.clone(), p);
+            let yf = apply(xf.clone(), f);
+            let yc = composed::elementwise(xc.clone(), f);
             let (gf, gc) = (yf.clone().sum().backward(), yc.clone().sum().backward());
             let pairs = [
                 ("forward", to_f32(yf.inner()), to_f32(yc.inner())),
@@ -130,7 +103,7 @@ fn matches_composed() {
             ];
             for (what, fused, comp) in pairs {
                 // The composed softplus approximation cancels near 0 (1 - e^-u): 3e-4 at 0.013.
-                let tol = if f == Elementwise::SoftplusApprox {
+                let tol = if f.kind() == ElementwiseKind::SoftplusApprox {
                     1.0e-3
                 } else {
                     1.0e-4
@@ -141,7 +114,7 @@ fn matches_composed() {
                         e <= tol,
                         "{} {} {what} at {x}: fused {a}, composed {c}",
                         b.name,
-                        f.name()
+                        f
                     );
                 }
             }
@@ -155,11 +128,8 @@ fn matches_composed() {
 fn fused_path_runs_on_every_backend() {
     for b in backends() {
         let x = tensor_f32(&[-1.0e4], &b.device);
-        let composed = to_f32(composed::elementwise(
-            Elementwise::Squareplus,
-            x.clone(),
-            4.0,
-        ));
+        let sp = Elementwise::Squareplus(Squareplus::new(4.0).unwrap());
+        let composed = to_f32(composed::elementwise(x.clone(), sp));
         let fused = to_f32(burn_rectifiers::squareplus(x, 4.0));
         assert_eq!(
             composed,
@@ -182,10 +152,10 @@ fn strided_inputs() {
     let v: Vec<f32> = (0..24).map(|i| i as f32 * 0.7 - 8.0).collect();
     for b in backends() {
         let device = b.device.clone().autodiff();
-        for (f, p) in cases() {
+        for f in cases() {
             let x = Tensor::<1>::from_floats(v.as_slice(), &device).reshape([4, 6]);
             let xt = x.clone().swap_dims(0, 1).require_grad(); // [6, 4], not contiguous
-            let y = apply(f, xt.clone(), p);
+            let y = apply(xt.clone(), f);
             let dy = Tensor::<1>::from_floats(weights(24).as_slice(), &device).reshape([6, 4]);
             let grads = (y.clone() * dy.clone()).sum().backward();
             let got_y = y.inner().into_data().try_to_vec::<f32>().unwrap();
@@ -203,8 +173,8 @@ fn strided_inputs() {
                 .try_to_vec::<f32>()
                 .unwrap();
             let dys = dy.inner().into_data().try_to_vec::<f32>().unwrap();
-            let want_y = core_forward(f, p, &xs);
-            let want_dx = core_backward(f, p, &xs, &dys);
+            let want_y = core_forward(f, &xs);
+            let want_dx = core_backward(f, &xs, &dys);
             for i in 0..24 {
                 let (ey, ed) = (
                     rel_err(got_y[i] as f64, want_y[i] as f64, FLOOR),
@@ -215,7 +185,7 @@ fn strided_inputs() {
                     ey <= tol && ed <= tol,
                     "{} {} strided at {}",
                     b.name,
-                    f.name(),
+                    f,
                     xs[i]
                 );
             }
@@ -227,18 +197,12 @@ fn strided_inputs() {
 fn empty_tensors() {
     for b in backends() {
         let device = b.device.clone().autodiff();
-        for (f, p) in cases() {
+        for f in cases() {
             let x = Tensor::<2>::zeros([0, 3], &device).require_grad();
-            let y = apply(f, x.clone(), p);
-            assert_eq!(y.dims(), [0, 3], "{} {}", b.name, f.name());
+            let y = apply(x.clone(), f);
+            assert_eq!(y.dims(), [0, 3], "{} {}", b.name, f);
             let grads = y.sum().backward();
-            assert_eq!(
-                x.grad(&grads).unwrap().dims(),
-                [0, 3],
-                "{} {}",
-                b.name,
-                f.name()
-            );
+            assert_eq!(x.grad(&grads).unwrap().dims(), [0, 3], "{} {}", b.name, f);
         }
     }
 }
@@ -254,29 +218,23 @@ fn f64_matches_core() {
     let dy: Vec<f64> = weights(x.len()).iter().map(|&v| v as f64).collect();
     for b in backends().into_iter().filter(|b| b.exact) {
         let device = b.device.clone().autodiff();
-        for (f, p) in cases() {
+        for f in cases() {
             let xt = common::tensor_of(&x, DType::F64, &device).require_grad();
-            let y = apply(f, xt.clone(), p);
+            let y = apply(xt.clone(), f);
             assert_eq!(y.dtype(), DType::F64);
             let grads = (y.clone() * common::tensor_of(&dy, DType::F64, &device))
                 .sum()
                 .backward();
             let got_y = common::to_f64(y.inner());
             let got_dx = common::to_f64(xt.grad(&grads).unwrap());
-            let (want_y, want_dx) = (core_forward(f, p, &x), core_backward(f, p, &x, &dy));
+            let (want_y, want_dx) = (core_forward(f, &x), core_backward(f, &x, &dy));
             for i in 0..x.len() {
-                assert!(
-                    same(got_y[i], want_y[i]),
-                    "{} f64 {}({})",
-                    b.name,
-                    f.name(),
-                    x[i]
-                );
+                assert!(same(got_y[i], want_y[i]), "{} f64 {}({})", b.name, f, x[i]);
                 assert!(
                     same(got_dx[i], want_dx[i]),
                     "{} f64 {}'({})",
                     b.name,
-                    f.name(),
+                    f,
                     x[i]
                 );
             }
@@ -292,28 +250,28 @@ fn half_types_on_flex() {
     use rectifiers_core::{bf16, f16};
     let device = burn::tensor::Device::from(burn::backend::FlexDevice);
     let x: Vec<f64> = (-60..=60).map(|i| i as f64 * 0.25).collect();
-    for (f, p) in cases() {
-        let got = common::to_f64(apply(f, common::tensor_of(&x, DType::F16, &device), p));
+    for f in cases() {
+        let got = common::to_f64(apply(common::tensor_of(&x, DType::F16, &device), f));
         let xh: Vec<f16> = x.iter().map(|&v| f16::from_f64(v)).collect();
-        let want = core_forward(f, p, &xh);
+        let want = core_forward(f, &xh);
         for i in 0..x.len() {
             assert_eq!(
                 got[i].to_bits(),
                 want[i].to_f64().to_bits(),
                 "f16 {}({})",
-                f.name(),
+                f,
                 x[i]
             );
         }
-        let got = common::to_f64(apply(f, common::tensor_of(&x, DType::BF16, &device), p));
+        let got = common::to_f64(apply(common::tensor_of(&x, DType::BF16, &device), f));
         let xb: Vec<bf16> = x.iter().map(|&v| bf16::from_f64(v)).collect();
-        let want = core_forward(f, p, &xb);
+        let want = core_forward(f, &xb);
         for i in 0..x.len() {
             assert_eq!(
                 got[i].to_bits(),
                 want[i].to_f64().to_bits(),
                 "bf16 {}({})",
-                f.name(),
+                f,
                 x[i]
             );
         }
@@ -344,14 +302,14 @@ fn nan_shift_is_rejected() {
 #[test]
 fn parameter_errors_name_the_parameter() {
     for (f, bad, param) in [
-        (Elementwise::LeakyRelu, f64::INFINITY, "negative_slope"),
-        (Elementwise::Softplus, -1.0, "k"),
-        (Elementwise::Elu, -1.0, "alpha"),
-        (Elementwise::SRelu, -0.5, "a"),
-        (Elementwise::Squareplus, f64::NAN, "b"),
+        (ElementwiseKind::LeakyRelu, f64::INFINITY, "negative_slope"),
+        (ElementwiseKind::Softplus, -1.0, "k"),
+        (ElementwiseKind::Elu, -1.0, "alpha"),
+        (ElementwiseKind::SRelu, -0.5, "a"),
+        (ElementwiseKind::Squareplus, f64::NAN, "b"),
     ] {
-        let e = f.check(bad).unwrap_err();
-        assert!(e.to_string().contains(param), "{}: {e}", f.name());
+        let e = f.with_param(bad).unwrap_err();
+        assert!(e.to_string().contains(param), "{f}: {e}");
     }
 }
 
@@ -361,7 +319,7 @@ fn parameter_errors_name_the_parameter() {
 fn bf16_is_refused_on_wgpu() {
     for b in backends().into_iter().filter(|b| b.name == "wgpu") {
         let x = common::tensor_of(&[-1.0, 2.0], DType::BF16, &b.device);
-        let err = std::panic::catch_unwind(|| common::to_f64(apply(Elementwise::Silu, x, 0.0)))
+        let err = std::panic::catch_unwind(|| common::to_f64(apply(x, Elementwise::Silu(Silu))))
             .expect_err("bf16 on wgpu must be refused");
         let msg = err.downcast_ref::<String>().cloned().unwrap_or_default();
         assert!(msg.contains("silu: bf16 is not supported on wgpu"), "{msg}");
@@ -375,9 +333,9 @@ fn f16_on_wgpu_matches_core() {
     let x: Vec<f64> = (-60..=60).map(|i| i as f64 * 0.25).collect();
     let xs: Vec<f32> = x.iter().map(|&v| v as f32).collect();
     for b in backends().into_iter().filter(|b| b.name == "wgpu") {
-        for (f, p) in cases() {
-            let got = common::to_f64(apply(f, common::tensor_of(&x, DType::F16, &b.device), p));
-            let want = core_forward(f, p, &xs);
+        for f in cases() {
+            let got = common::to_f64(apply(common::tensor_of(&x, DType::F16, &b.device), f));
+            let want = core_forward(f, &xs);
             let mut worst = 0.0_f64;
             for i in 0..x.len() {
                 let e = rel_err(got[i], want[i] as f64, 1.0e-3);
@@ -385,14 +343,14 @@ fn f16_on_wgpu_matches_core() {
                 // f16 results below 6e-5 are subnormal in f16; the floor makes them absolute.
                 assert!(
                     e <= 1.0e-3,
-                    "wgpu f16 {}({}; {p}) = {}, core f32 {}",
-                    f.name(),
+                    "wgpu f16 {}({}) = {}, core f32 {}",
+                    f,
                     x[i],
                     got[i],
                     want[i]
                 );
             }
-            println!("wgpu f16 {}({p}): max rel. error {worst:.2e}", f.name());
+            println!("wgpu f16 {}: max rel. error {worst:.2e}", f);
         }
     }
 }

@@ -1,78 +1,35 @@
-//! The elementwise functions as Candle custom ops: one generic forward op and its fused
-//! backward, instantiated for every function of the core.
+//! The elementwise functions as Candle custom ops: one forward op, its fused backward and the
+//! in-place variant, each holding the function it runs ([`Elementwise`]).
 
 use std::borrow::Cow;
 
 #[cfg(feature = "cuda")]
 use candle_core::CudaStorage;
 use candle_core::{CpuStorage, CustomOp1, CustomOp2, InplaceOp1, Layout, Result, Shape, Tensor};
-use rectifiers_core::{
-    Elu, Gelu, GeluTanh, LeakyRelu, Mish, Rectifier, Relu, SRelu, Silu, Softplus, SoftplusApprox,
-    Squareplus, kernel,
-};
+use rectifiers_core::{Elementwise, kernel};
 
 use crate::storage::{
     Elem, FloatMap1, FloatMap2, FloatMapInPlace, map_in_place, map1, map2, zeros,
 };
 
-/// A core function the ops can run: its one scalar parameter, as the CUDA kernels take it.
-pub trait Elementwise: Rectifier + 'static {
-    /// The parameter (`b`, `k`, `a`, `alpha` or the slope), 0 for functions without one.
-    fn param(&self) -> f64 {
-        0.0
-    }
-}
-
-impl Elementwise for Relu {}
-impl Elementwise for Gelu {}
-impl Elementwise for GeluTanh {}
-impl Elementwise for Silu {}
-impl Elementwise for SoftplusApprox {}
-impl Elementwise for Mish {}
-impl Elementwise for LeakyRelu {
-    fn param(&self) -> f64 {
-        self.slope()
-    }
-}
-impl Elementwise for Softplus {
-    fn param(&self) -> f64 {
-        self.k()
-    }
-}
-impl Elementwise for Elu {
-    fn param(&self) -> f64 {
-        self.alpha()
-    }
-}
-impl Elementwise for SRelu {
-    fn param(&self) -> f64 {
-        self.a()
-    }
-}
-impl Elementwise for Squareplus {
-    fn param(&self) -> f64 {
-        self.b()
-    }
-}
-
-/// `y = f(x)` for a core function `f`, fused: one pass, parallel above the core's threshold.
+/// `y = f(x)` for an elementwise function `f`, fused: one pass, parallel above the core's threshold.
 ///
 /// Its backward is [`Backward`], one more fused pass from the saved input.
 #[derive(Debug, Clone, Copy)]
-pub struct Forward<R>(pub R);
+pub struct Forward(pub Elementwise);
 
 /// `x = f(x)` in place, for [`Tensor::inplace_op1`]: the same kernels as [`Forward`], writing
 /// over the input. Records no gradient; the `*_` functions (such as
 /// [`squareplus_`](crate::squareplus_)) add the checks described in the
 /// [crate docs](crate#in-place).
 #[derive(Debug, Clone, Copy)]
-pub struct InPlace<R>(pub R);
+pub struct InPlace(pub Elementwise);
 
 /// `dx = dy * f'(x)`, fused, from the input `x` and the upstream gradient `dy`.
 #[derive(Debug, Clone, Copy)]
-pub struct Backward<R>(pub R);
+pub struct Backward(pub Elementwise);
 
-impl<R: Elementwise> FloatMap1 for Forward<R> {
+impl FloatMap1 for Forward {
     fn f<T: Elem>(&self, x: Cow<'_, [T]>, _: &Layout) -> Result<Vec<T>> {
         Ok(match x {
             Cow::Borrowed(x) => {
@@ -89,21 +46,26 @@ impl<R: Elementwise> FloatMap1 for Forward<R> {
     }
 }
 
-impl<R: Elementwise> CustomOp1 for Forward<R> {
+impl CustomOp1 for Forward {
     fn name(&self) -> &'static str {
-        R::NAME
+        self.0.name()
     }
 
     fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
         Ok((
-            map1(R::NAME, storage, layout, self)?,
+            map1(self.0.name(), storage, layout, self)?,
             layout.shape().clone(),
         ))
     }
 
     #[cfg(feature = "cuda")]
     fn cuda_fwd(&self, storage: &CudaStorage, layout: &Layout) -> Result<(CudaStorage, Shape)> {
-        let y = crate::cuda::unary_fwd(R::NAME, self.0.param(), storage, layout)?;
+        let y = crate::cuda::unary_fwd(
+            self.0.name(),
+            self.0.param().unwrap_or(0.0),
+            storage,
+            layout,
+        )?;
         Ok((y, layout.shape().clone()))
     }
 
@@ -112,28 +74,33 @@ impl<R: Elementwise> CustomOp1 for Forward<R> {
     }
 }
 
-impl<R: Elementwise> FloatMapInPlace for InPlace<R> {
+impl FloatMapInPlace for InPlace {
     fn f<T: Elem>(&self, xs: &mut [T]) {
         kernel::forward_in_place(&self.0, xs);
     }
 }
 
-impl<R: Elementwise> InplaceOp1 for InPlace<R> {
+impl InplaceOp1 for InPlace {
     fn name(&self) -> &'static str {
-        R::NAME
+        self.0.name()
     }
 
     fn cpu_fwd(&self, storage: &mut CpuStorage, layout: &Layout) -> Result<()> {
-        map_in_place(R::NAME, storage, layout, self)
+        map_in_place(self.0.name(), storage, layout, self)
     }
 
     #[cfg(feature = "cuda")]
     fn cuda_fwd(&self, storage: &mut CudaStorage, layout: &Layout) -> Result<()> {
-        crate::cuda::unary_fwd_in_place(R::NAME, self.0.param(), storage, layout)
+        crate::cuda::unary_fwd_in_place(
+            self.0.name(),
+            self.0.param().unwrap_or(0.0),
+            storage,
+            layout,
+        )
     }
 }
 
-impl<R: Elementwise> FloatMap2 for Backward<R> {
+impl FloatMap2 for Backward {
     fn f<T: Elem>(
         &self,
         x: Cow<'_, [T]>,
@@ -155,9 +122,9 @@ impl<R: Elementwise> FloatMap2 for Backward<R> {
     }
 }
 
-impl<R: Elementwise> CustomOp2 for Backward<R> {
+impl CustomOp2 for Backward {
     fn name(&self) -> &'static str {
-        R::NAME
+        self.0.name()
     }
 
     fn cpu_fwd(
@@ -170,12 +137,15 @@ impl<R: Elementwise> CustomOp2 for Backward<R> {
         if lx.shape() != ldy.shape() {
             candle_core::bail!(
                 "{} backward: gradient shape {:?} differs from input shape {:?}",
-                R::NAME,
+                self.0.name(),
                 ldy.shape(),
                 lx.shape()
             );
         }
-        Ok((map2(R::NAME, x, lx, dy, ldy, self)?, lx.shape().clone()))
+        Ok((
+            map2(self.0.name(), x, lx, dy, ldy, self)?,
+            lx.shape().clone(),
+        ))
     }
 
     #[cfg(feature = "cuda")]
@@ -186,7 +156,8 @@ impl<R: Elementwise> CustomOp2 for Backward<R> {
         dy: &CudaStorage,
         ldy: &Layout,
     ) -> Result<(CudaStorage, Shape)> {
-        let dx = crate::cuda::unary_bwd(R::NAME, self.0.param(), x, lx, dy, ldy)?;
+        let dx =
+            crate::cuda::unary_bwd(self.0.name(), self.0.param().unwrap_or(0.0), x, lx, dy, ldy)?;
         Ok((dx, lx.shape().clone()))
     }
 }

@@ -3,73 +3,76 @@
 //! "in place" means for a candle tensor (shared storage, no gradient, layouts, devices) is in
 //! the [crate docs](crate#in-place).
 
-use candle_core::{Error, Result, Tensor, bail};
+use candle_core::{Result, Tensor, bail};
 use rectifiers_core::{
-    Elu, Gelu, GeluTanh, LeakyRelu, Mish, Relu, SRelu, Silu, Softplus, SoftplusApprox, Squareplus,
+    Elementwise, Elu, Gelu, GeluTanh, LeakyRelu, Mish, Relu, SRelu, Silu, Softplus, SoftplusApprox,
+    Squareplus,
 };
 
-use crate::elementwise::{Elementwise, InPlace};
+use crate::elementwise::InPlace;
+use crate::ops::valid;
 
-/// Runs `r` in place on `xs`, refusing a tensor that records gradients.
-fn apply<R: Elementwise>(xs: &Tensor, r: R) -> Result<()> {
+/// [`apply`](crate::apply) in place: `xs = f(xs)` for any elementwise function. See
+/// [In place](crate#in-place).
+pub fn apply_(xs: &Tensor, f: Elementwise) -> Result<()> {
     if xs.track_op() {
         bail!(
             "{name}_: the tensor tracks gradients (a Var, or computed from one), and an in-place \
              op records none and may overwrite values saved for backward; use {name} instead",
-            name = R::NAME
+            name = f.name()
         );
     }
-    xs.inplace_op1(&InPlace(r))
+    xs.inplace_op1(&InPlace(f))
 }
 
 /// [`relu`](crate::relu) in place: `xs = max(0, xs)`. See [In place](crate#in-place).
 pub fn relu_(xs: &Tensor) -> Result<()> {
-    apply(xs, Relu)
+    apply_(xs, Elementwise::Relu(Relu))
 }
 
 /// [`leaky_relu`](crate::leaky_relu) in place. See [In place](crate#in-place).
 pub fn leaky_relu_(xs: &Tensor, negative_slope: f64) -> Result<()> {
-    apply(xs, LeakyRelu::new(negative_slope).map_err(Error::wrap)?)
+    apply_(xs, valid(LeakyRelu::new(negative_slope))?)
 }
 
 /// [`gelu`](crate::gelu) (erf) in place. See [In place](crate#in-place).
 pub fn gelu_(xs: &Tensor) -> Result<()> {
-    apply(xs, Gelu)
+    apply_(xs, Elementwise::Gelu(Gelu))
 }
 
 /// [`gelu_tanh`](crate::gelu_tanh) in place. See [In place](crate#in-place).
 pub fn gelu_tanh_(xs: &Tensor) -> Result<()> {
-    apply(xs, GeluTanh)
+    apply_(xs, Elementwise::GeluTanh(GeluTanh))
 }
 
 /// [`silu`](crate::silu) in place. See [In place](crate#in-place).
 pub fn silu_(xs: &Tensor) -> Result<()> {
-    apply(xs, Silu)
+    apply_(xs, Elementwise::Silu(Silu))
 }
 
 /// [`softplus`](crate::softplus) in place, sharpness `k > 0`. See [In place](crate#in-place).
 pub fn softplus_(xs: &Tensor, k: f64) -> Result<()> {
-    apply(xs, Softplus::new(k).map_err(Error::wrap)?)
+    apply_(xs, valid(Softplus::new(k))?)
 }
 
 /// [`softplus_approx`](crate::softplus_approx) in place. See [In place](crate#in-place).
 pub fn softplus_approx_(xs: &Tensor) -> Result<()> {
-    apply(xs, SoftplusApprox)
+    apply_(xs, Elementwise::SoftplusApprox(SoftplusApprox))
 }
 
 /// [`elu`](crate::elu) in place, `alpha >= 0`. See [In place](crate#in-place).
 pub fn elu_(xs: &Tensor, alpha: f64) -> Result<()> {
-    apply(xs, Elu::new(alpha).map_err(Error::wrap)?)
+    apply_(xs, valid(Elu::new(alpha))?)
 }
 
 /// [`srelu`](crate::srelu) in place, `a >= 0`. See [In place](crate#in-place).
 pub fn srelu_(xs: &Tensor, a: f64) -> Result<()> {
-    apply(xs, SRelu::new(a).map_err(Error::wrap)?)
+    apply_(xs, valid(SRelu::new(a))?)
 }
 
 /// [`mish`](crate::mish) in place. See [In place](crate#in-place).
 pub fn mish_(xs: &Tensor) -> Result<()> {
-    apply(xs, Mish)
+    apply_(xs, Elementwise::Mish(Mish))
 }
 
 /// [`squareplus`](crate::squareplus) in place, `b >= 0`. See [In place](crate#in-place).
@@ -85,5 +88,5 @@ pub fn mish_(xs: &Tensor) -> Result<()> {
 /// # Ok::<(), candle_core::Error>(())
 /// ```
 pub fn squareplus_(xs: &Tensor, b: f64) -> Result<()> {
-    apply(xs, Squareplus::new(b).map_err(Error::wrap)?)
+    apply_(xs, valid(Squareplus::new(b))?)
 }

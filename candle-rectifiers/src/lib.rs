@@ -10,14 +10,14 @@
 //! Metal device return Candle's "no metal implementation" error.
 //!
 //! # Functions
-//! [`relu`], [`leaky_relu`], [`prelu`], [`gelu`], [`gelu_tanh`], [`silu`], [`softplus`],
+//! [`apply`] (any [`Elementwise`] function chosen at run time), [`relu`], [`leaky_relu`], [`prelu`], [`gelu`], [`gelu_tanh`], [`silu`], [`softplus`],
 //! [`softplus_approx`], [`lse0_plus`], [`lse0_plus_keepdim`], [`elu`], [`srelu`], [`mish`],
 //! [`squareplus`]; scalar parameters are `f64` and are validated: an invalid one is an `Err`
 //! naming it.
 //!
 //! # In place
 //!
-//! [`relu_`], [`leaky_relu_`], [`gelu_`], [`gelu_tanh_`], [`silu_`], [`softplus_`],
+//! [`apply_`], [`relu_`], [`leaky_relu_`], [`gelu_`], [`gelu_tanh_`], [`silu_`], [`softplus_`],
 //! [`softplus_approx_`], [`elu_`], [`srelu_`], [`mish_`] and [`squareplus_`] overwrite their
 //! argument with the function's value and return `Result<()>`: no output is allocated (candle's
 //! [`Tensor::inplace_op1`](candle_core::Tensor::inplace_op1) with the [`InPlace`] op). On the
@@ -109,12 +109,13 @@ mod ops;
 mod prelu;
 mod storage;
 
-pub use elementwise::{Backward, Elementwise, Forward, InPlace};
+pub use elementwise::{Backward, Forward, InPlace};
 pub use in_place::{
-    elu_, gelu_, gelu_tanh_, leaky_relu_, mish_, relu_, silu_, softplus_, softplus_approx_,
+    apply_, elu_, gelu_, gelu_tanh_, leaky_relu_, mish_, relu_, silu_, softplus_, softplus_approx_,
     squareplus_, srelu_,
 };
 pub use ops::{
-    elu, gelu, gelu_tanh, leaky_relu, lse0_plus, lse0_plus_keepdim, mish, prelu, relu, silu,
+    apply, elu, gelu, gelu_tanh, leaky_relu, lse0_plus, lse0_plus_keepdim, mish, prelu, relu, silu,
     softplus, softplus_approx, squareplus, srelu,
 };
+pub use rectifiers_core::{Elementwise, ElementwiseKind, ParamError};

@@ -67,7 +67,7 @@ impl CustomOp1 for Lse0Plus {
     fn bwd(&self, x: &Tensor, _y: &Tensor, dy: &Tensor) -> Result<Option<Tensor>> {
         // The upstream gradient is often a broadcast view (from `sum`).
         Ok(Some(x.apply_op2(
-            &crate::ops::device_contiguous(dy)?,
+            &crate::storage::device_contiguous(dy)?,
             Lse0PlusBackward,
         )?))
     }

@@ -6,6 +6,7 @@ use candle_nn::{Init, VarBuilder};
 use serde::{Deserialize, Serialize};
 
 use crate::ops;
+use rectifiers_core::{Elementwise, ElementwiseKind};
 
 /// Defines a parameter-free activation module calling one functional op.
 macro_rules! unit_module {
@@ -284,18 +285,36 @@ pub enum Activation {
 impl Activation {
     /// Checks the parameter; [`Deserialize`] calls this.
     pub fn validate(self) -> Result<Self> {
-        use rectifiers_core as core;
-        let check =
-            |r: std::result::Result<(), core::ParamError>| r.map_err(candle_core::Error::wrap);
-        match self {
-            Self::Elu(a) => check(core::Elu::new(a).map(drop))?,
-            Self::LeakyRelu(s) => check(core::LeakyRelu::new(s).map(drop))?,
-            Self::Squareplus(b) => check(core::Squareplus::new(b).map(drop))?,
-            Self::SRelu(a) => check(core::SRelu::new(a).map(drop))?,
-            Self::Softplus(k) => check(core::Softplus::new(k).map(drop))?,
-            _ => (),
-        }
-        Ok(self)
+        self.runs().map(|_| self)
+    }
+
+    /// The function of the family this activation runs (fused), or the op that runs it.
+    fn runs(self) -> Result<Runs> {
+        use ElementwiseKind as K;
+        let (kind, p) = match self {
+            Self::Gelu => (K::Gelu, None),
+            Self::NewGelu | Self::GeluPytorchTanh => (K::GeluTanh, None),
+            Self::Relu => (K::Relu, None),
+            Self::Silu | Self::Swish => (K::Silu, None),
+            Self::Mish => (K::Mish, None),
+            Self::Elu(a) => (K::Elu, Some(a)),
+            Self::LeakyRelu(s) => (K::LeakyRelu, Some(s)),
+            Self::Squareplus(b) => (K::Squareplus, Some(b)),
+            Self::SRelu(a) => (K::SRelu, Some(a)),
+            Self::Softplus(k) => (K::Softplus, Some(k)),
+            Self::SoftplusApprox => (K::SoftplusApprox, None),
+            Self::Lse0Plus => return Ok(Runs::Lse0Plus),
+            Self::Relu2 => return Ok(Runs::CandleNn(candle_nn::Activation::Relu2)),
+            Self::Relu6 => return Ok(Runs::CandleNn(candle_nn::Activation::Relu6)),
+            Self::Sigmoid => return Ok(Runs::CandleNn(candle_nn::Activation::Sigmoid)),
+            Self::HardSigmoid => return Ok(Runs::CandleNn(candle_nn::Activation::HardSigmoid)),
+            Self::Swiglu => return Ok(Runs::CandleNn(candle_nn::Activation::Swiglu)),
+            Self::HardSwish => return Ok(Runs::CandleNn(candle_nn::Activation::HardSwish)),
+        };
+        let f = kind
+            .with_param(p.unwrap_or(0.0))
+            .map_err(candle_core::Error::wrap)?;
+        Ok(Runs::Elementwise(f))
     }
 
     /// The activation named `name` with its default parameter, if the name is known.
@@ -371,28 +390,22 @@ impl<'de> Deserialize<'de> for Activation {
 
 impl Module for Activation {
     fn forward(&self, xs: &Tensor) -> Result<Tensor> {
-        use candle_nn::Activation as Nn;
-        match *self {
-            Self::Gelu => ops::gelu(xs),
-            Self::NewGelu | Self::GeluPytorchTanh => ops::gelu_tanh(xs),
-            Self::Relu => ops::relu(xs),
-            Self::Silu | Self::Swish => ops::silu(xs),
-            Self::Mish => ops::mish(xs),
-            Self::Elu(a) => ops::elu(xs, a),
-            Self::LeakyRelu(s) => ops::leaky_relu(xs, s),
-            Self::Squareplus(b) => ops::squareplus(xs, b),
-            Self::SRelu(a) => ops::srelu(xs, a),
-            Self::Softplus(k) => ops::softplus(xs, k),
-            Self::SoftplusApprox => ops::softplus_approx(xs),
-            Self::Lse0Plus => ops::lse0_plus_last(xs),
-            Self::Relu2 => Nn::Relu2.forward(xs),
-            Self::Relu6 => Nn::Relu6.forward(xs),
-            Self::Sigmoid => Nn::Sigmoid.forward(xs),
-            Self::HardSigmoid => Nn::HardSigmoid.forward(xs),
-            Self::Swiglu => Nn::Swiglu.forward(xs),
-            Self::HardSwish => Nn::HardSwish.forward(xs),
+        match self.runs()? {
+            Runs::Elementwise(f) => ops::apply(xs, f),
+            Runs::Lse0Plus => ops::lse0_plus_last(xs),
+            Runs::CandleNn(a) => a.forward(xs),
         }
     }
+}
+
+/// What an [`Activation`] runs.
+enum Runs {
+    /// Our fused op.
+    Elementwise(Elementwise),
+    /// LSE0+ over the last dim.
+    Lse0Plus,
+    /// candle-nn's op.
+    CandleNn(candle_nn::Activation),
 }
 
 impl From<candle_nn::Activation> for Activation {

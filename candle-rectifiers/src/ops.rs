@@ -3,10 +3,33 @@
 
 use candle_core::{D, Error, Result, Tensor, shape::Dim};
 use rectifiers_core::{
-    Elu, Gelu, GeluTanh, LeakyRelu, Mish, Relu, SRelu, Silu, Softplus, SoftplusApprox, Squareplus,
+    Elementwise, Elu, Gelu, GeluTanh, LeakyRelu, Mish, Relu, SRelu, Silu, Softplus, SoftplusApprox,
+    Squareplus,
 };
 
+use crate::storage::device_contiguous;
 use crate::{elementwise::Forward, lse0_plus::Lse0Plus, prelu::PRelu};
+
+/// `f(xs)` for an elementwise function chosen at run time, fused.
+///
+/// ```
+/// use candle_core::{Device, Tensor};
+/// use candle_rectifiers::Elementwise;
+/// let f: Elementwise = "squareplus(b=4)".parse().map_err(candle_core::Error::wrap)?;
+/// let x = Tensor::new(&[-1.5f32, 0.0], &Device::Cpu)?;
+/// assert_eq!(candle_rectifiers::apply(&x, f)?.to_vec1::<f32>()?, [0.5, 1.0]);
+/// # Ok::<(), candle_core::Error>(())
+/// ```
+pub fn apply(xs: &Tensor, f: Elementwise) -> Result<Tensor> {
+    xs.apply_op1(Forward(f))
+}
+
+/// The function, or the error naming its invalid parameter.
+pub(crate) fn valid<R: Into<Elementwise>>(
+    r: std::result::Result<R, rectifiers_core::ParamError>,
+) -> Result<Elementwise> {
+    r.map(Into::into).map_err(Error::wrap)
+}
 
 /// ReLU, `max(0, x)`; `f'(x) = 1` for `x > 0`, else 0.
 ///
@@ -17,7 +40,7 @@ use crate::{elementwise::Forward, lse0_plus::Lse0Plus, prelu::PRelu};
 /// # Ok::<(), candle_core::Error>(())
 /// ```
 pub fn relu(xs: &Tensor) -> Result<Tensor> {
-    xs.apply_op1(Forward(Relu))
+    apply(xs, Elementwise::Relu(Relu))
 }
 
 /// Leaky ReLU, `x > 0 ? x : s x` with `s = negative_slope` (any finite value; PyTorch's
@@ -31,9 +54,7 @@ pub fn relu(xs: &Tensor) -> Result<Tensor> {
 /// # Ok::<(), candle_core::Error>(())
 /// ```
 pub fn leaky_relu(xs: &Tensor, negative_slope: f64) -> Result<Tensor> {
-    xs.apply_op1(Forward(
-        LeakyRelu::new(negative_slope).map_err(Error::wrap)?,
-    ))
+    apply(xs, valid(LeakyRelu::new(negative_slope))?)
 }
 
 /// PReLU, `x > 0 ? x : alpha[c] x` with the channel `c` on dim 1 (PyTorch's layout); `alpha`
@@ -60,18 +81,18 @@ pub fn prelu(xs: &Tensor, alpha: &Tensor) -> Result<Tensor> {
 
 /// GELU, `x Phi(x)` (the exact, erf form), evaluated as `x/2 erfc(-x/sqrt 2)`.
 pub fn gelu(xs: &Tensor) -> Result<Tensor> {
-    xs.apply_op1(Forward(Gelu))
+    apply(xs, Elementwise::Gelu(Gelu))
 }
 
 /// GELU's tanh approximation, `x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))` (candle's
 /// `Tensor::gelu`, PyTorch's `approximate="tanh"`).
 pub fn gelu_tanh(xs: &Tensor) -> Result<Tensor> {
-    xs.apply_op1(Forward(GeluTanh))
+    apply(xs, Elementwise::GeluTanh(GeluTanh))
 }
 
 /// SiLU (swish), `x sigmoid(x)`.
 pub fn silu(xs: &Tensor) -> Result<Tensor> {
-    xs.apply_op1(Forward(Silu))
+    apply(xs, Elementwise::Silu(Silu))
 }
 
 /// Sharp softplus, `ln(1 + e^(k x)) / k`, sharpness `k > 0` (PyTorch's `beta`; 1 is the
@@ -86,27 +107,27 @@ pub fn silu(xs: &Tensor) -> Result<Tensor> {
 /// # Ok::<(), candle_core::Error>(())
 /// ```
 pub fn softplus(xs: &Tensor, k: f64) -> Result<Tensor> {
-    xs.apply_op1(Forward(Softplus::new(k).map_err(Error::wrap)?))
+    apply(xs, valid(Softplus::new(k))?)
 }
 
 /// The softplus approximation `x / (1 - e^(-x / ln 2))`, `ln 2` at 0.
 pub fn softplus_approx(xs: &Tensor) -> Result<Tensor> {
-    xs.apply_op1(Forward(SoftplusApprox))
+    apply(xs, Elementwise::SoftplusApprox(SoftplusApprox))
 }
 
 /// ELU, `x > 0 ? x : alpha (e^x - 1)`, `alpha >= 0`.
 pub fn elu(xs: &Tensor, alpha: f64) -> Result<Tensor> {
-    xs.apply_op1(Forward(Elu::new(alpha).map_err(Error::wrap)?))
+    apply(xs, valid(Elu::new(alpha))?)
 }
 
 /// SReLU, the shifted ReLU `max(-a, x)`, `a >= 0`.
 pub fn srelu(xs: &Tensor, a: f64) -> Result<Tensor> {
-    xs.apply_op1(Forward(SRelu::new(a).map_err(Error::wrap)?))
+    apply(xs, valid(SRelu::new(a))?)
 }
 
 /// Mish, `x tanh(ln(1 + e^x))`.
 pub fn mish(xs: &Tensor) -> Result<Tensor> {
-    xs.apply_op1(Forward(Mish))
+    apply(xs, Elementwise::Mish(Mish))
 }
 
 /// Squareplus, `(x + sqrt(x^2 + b)) / 2`, `b >= 0` (4 is the usual choice; 0 is ReLU).
@@ -121,7 +142,7 @@ pub fn mish(xs: &Tensor) -> Result<Tensor> {
 /// # Ok::<(), candle_core::Error>(())
 /// ```
 pub fn squareplus(xs: &Tensor, b: f64) -> Result<Tensor> {
-    xs.apply_op1(Forward(Squareplus::new(b).map_err(Error::wrap)?))
+    apply(xs, valid(Squareplus::new(b))?)
 }
 
 /// LSE0+ over `dim`, keeping it with size 1: `ln(1 + sum_i e^(x_i))`, the log-sum-exp with an
@@ -153,15 +174,6 @@ pub fn lse0_plus_keepdim<I: Dim>(xs: &Tensor, dim: I) -> Result<Tensor> {
 pub fn lse0_plus<I: Dim>(xs: &Tensor, dim: I) -> Result<Tensor> {
     let dim = dim.to_index(xs.shape(), "lse0_plus")?;
     lse0_plus_keepdim(xs, dim)?.squeeze(dim)
-}
-
-/// `t` itself on the CPU (the ops read any layout there), contiguous on other devices.
-pub(crate) fn device_contiguous(t: &Tensor) -> Result<Tensor> {
-    if t.device().is_cpu() {
-        Ok(t.clone())
-    } else {
-        t.contiguous()
-    }
 }
 
 /// LSE0+ over the last dim, keeping it.

@@ -86,7 +86,7 @@ impl CustomOp2 for PRelu {
         _y: &Tensor,
         dy: &Tensor,
     ) -> Result<(Option<Tensor>, Option<Tensor>)> {
-        let dy = crate::ops::device_contiguous(dy)?;
+        let dy = crate::storage::device_contiguous(dy)?;
         let packed = x.apply_op3(alpha, &dy, PReluBackward)?;
         let n = x.elem_count();
         let dx = packed.narrow(0, 0, n)?.reshape(x.shape())?;

@@ -1,9 +1,11 @@
-//! Reading `CpuStorage` of any float dtype and layout as contiguous slices.
+//! Reading `CpuStorage` of any float dtype and layout as contiguous slices, and tensors as the
+//! layouts the kernels take.
 
 use std::borrow::Cow;
 
 use candle_core::{
-    CpuStorage, Layout, Result, WithDType, backend::BackendStorage, bail, cpu_backend::unary_map,
+    CpuStorage, Layout, Result, Tensor, WithDType, backend::BackendStorage, bail,
+    cpu_backend::unary_map,
 };
 use rectifiers_core::Float;
 
@@ -17,6 +19,16 @@ pub(crate) fn contiguous<'a, T: Copy>(vs: &'a [T], layout: &Layout) -> Cow<'a, [
     match layout.contiguous_offsets() {
         Some((start, end)) => Cow::Borrowed(&vs[start..end]),
         None => Cow::Owned(unary_map(vs, layout, |v| v)),
+    }
+}
+
+/// `t` itself on the CPU (the ops read any layout there), contiguous on other devices (the CUDA
+/// kernels take contiguous buffers).
+pub(crate) fn device_contiguous(t: &Tensor) -> Result<Tensor> {
+    if t.device().is_cpu() {
+        Ok(t.clone())
+    } else {
+        t.contiguous()
     }
 }
 

@@ -18,6 +18,7 @@ struct Case {
 }
 
 fn cases() -> [Case; 11] {
+    // Every elementwise function of the core: checked by `every_function_has_a_case`.
     [
         Case {
             name: "relu",
@@ -331,3 +332,11 @@ fn integer_tensors_are_an_error(dev: &Device) -> Result<()> {
     Ok(())
 }
 test_device!(integer_tensors_are_an_error, dtype_cpu, dtype_cuda);
+
+#[test]
+fn every_function_has_a_case() {
+    let names = cases().map(|c| c.name);
+    for kind in cr::ElementwiseKind::ALL {
+        assert!(names.contains(&kind.name()), "no in-place case for {kind}");
+    }
+}

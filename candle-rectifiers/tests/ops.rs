@@ -10,14 +10,14 @@ use common::*;
 use rectifiers_core as core;
 
 /// One function: our op, the core function it must match, and a composed candle reference.
-struct Case<R: cr::Elementwise> {
+struct Case {
     name: &'static str,
-    core: R,
+    core: cr::Elementwise,
     op: fn(&Tensor) -> Result<Tensor>,
     composed: fn(&Tensor) -> Result<Tensor>,
 }
 
-fn check<R: cr::Elementwise>(c: &Case<R>, dev: &Device) -> Result<()> {
+fn check(c: &Case, dev: &Device) -> Result<()> {
     for dtype in FLOAT_DTYPES {
         for len in [1, 257, 70_001] {
             let x = tensor(&inputs(len), dtype, dev)?;
@@ -74,7 +74,7 @@ fn check<R: cr::Elementwise>(c: &Case<R>, dev: &Device) -> Result<()> {
 
 /// Against the function composed from candle's own ops, where those are accurate (moderate
 /// inputs, f32 and f64): forward and gradient.
-fn check_composed<R: cr::Elementwise>(c: &Case<R>, dev: &Device) -> Result<()> {
+fn check_composed(c: &Case, dev: &Device) -> Result<()> {
     for (dtype, rel) in [(DType::F64, 1e-12), (DType::F32, 2e-5)] {
         let x = tensor(&moderate(1000, 6.0), dtype, dev)?;
         let what = format!("{} {dtype:?} vs composed", c.name);
@@ -149,7 +149,7 @@ macro_rules! case {
             check(
                 &Case {
                     name: $name,
-                    core: $core,
+                    core: $core.into(),
                     op: $op,
                     composed: $reference,
                 },
@@ -259,6 +259,27 @@ case!(
     |x| cr::squareplus(x, 4.0),
     squareplus_ref
 );
+
+/// The cases above, by name: every elementwise function of the core has one.
+#[test]
+fn every_function_has_a_case() {
+    let tested = [
+        "relu",
+        "leaky_relu",
+        "gelu",
+        "gelu_tanh",
+        "silu",
+        "softplus",
+        "softplus_approx",
+        "elu",
+        "srelu",
+        "mish",
+        "squareplus",
+    ];
+    for kind in cr::ElementwiseKind::ALL {
+        assert!(tested.contains(&kind.name()), "no case for {kind}");
+    }
+}
 
 fn invalid_parameters_name_themselves(dev: &Device) -> Result<()> {
     let x = Tensor::new(&[1.0f32], dev)?;

@@ -51,7 +51,7 @@ fn row<R: Rectifier>(r: R, x: &[f32], y: &mut [f32]) {
     });
     println!(
         "| {} | {fwd:.2} | {fwd_libm:.2} | {:.1}x | {bwd:.2} | {bwd_libm:.2} | {:.1}x |",
-        R::NAME,
+        r.name(),
         fwd_libm / fwd,
         bwd_libm / bwd
     );

@@ -1,6 +1,6 @@
 //! ELU: `x` for `x > 0`, else `a (e^x - 1)`.
 
-use crate::{ParamError, Rectifier, error::non_negative, vmath};
+use crate::{ParamError, Rectifier, error::non_negative, support::vmath};
 
 /// The exponential linear unit: `f(x) = x` for `x > 0`, else `a (e^x - 1)`, `a >= 0`
 /// (default 1); `f'(x) = 1` for `x > 0`, else `a e^x`.
@@ -20,6 +20,9 @@ pub struct Elu {
 }
 
 impl Elu {
+    /// The function's name, as in the functional APIs.
+    pub const NAME: &'static str = "elu";
+
     /// The default `alpha`.
     pub const DEFAULT_ALPHA: f64 = 1.0;
 
@@ -43,7 +46,9 @@ impl Default for Elu {
 }
 
 impl Rectifier for Elu {
-    const NAME: &'static str = "elu";
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
 
     #[inline(always)]
     fn forward_f64(&self, x: f64) -> f64 {

@@ -1,15 +1,16 @@
 //! GELU with the exact (erf) form: `x Phi(x)`.
 
 use crate::{
-    Rectifier, dd, gelu_f32,
-    math::{TWO_M600, exp_up},
+    Rectifier, gelu_f32,
+    support::{
+        dd,
+        math::{FRAC_1_SQRT_2PI, TWO_M600, exp_up},
+    },
 };
 
 /// `1/sqrt 2` as a double-double (mpmath, 200 bits).
 const FRAC_1_SQRT_2_HI: f64 = core::f64::consts::FRAC_1_SQRT_2; // 0x1.6a09e667f3bcdp-1
 const FRAC_1_SQRT_2_LO: f64 = -4.833646656726457e-17; // -0x1.bdd3413b26456p-55
-/// `1/sqrt(2 pi)`.
-pub(crate) const FRAC_1_SQRT_2PI: f64 = 0.3989422804014327;
 /// `ln sqrt(2 pi)` as a double-double (mpmath, 200 bits).
 const LN_SQRT_2PI_HI: f64 = 0.9189385332046728; // 0x1.d67f1c864beb5p-1
 const LN_SQRT_2PI_LO: f64 = -3.8782941580672414e-17;
@@ -75,8 +76,15 @@ fn gauss(x: f64) -> f64 {
     (-0.5 * s).exp() * (1.0 - 0.5 * s_lo)
 }
 
+impl Gelu {
+    /// The function's name, as in the functional APIs.
+    pub const NAME: &'static str = "gelu";
+}
+
 impl Rectifier for Gelu {
-    const NAME: &'static str = "gelu";
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
 
     #[inline(always)]
     fn forward_f64(&self, x: f64) -> f64 {

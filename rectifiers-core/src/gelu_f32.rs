@@ -7,7 +7,7 @@
 //! `a^2/2` exact in `f64` for an `f32` `a`). Both are computed and one is selected. The
 //! coefficients come from `tools/gelu_fit.py` (mpmath, 200 bits).
 
-use crate::{gelu::FRAC_1_SQRT_2PI, vmath};
+use crate::support::{math::FRAC_1_SQRT_2PI, vmath};
 
 /// `1/(2n+1)!!`, highest `n` first, for `S(x) = x sum (x^2)^n / (2n+1)!!`: 27 terms, the
 /// last `4^n / (2n+1)!!` is `2.9e-20`.

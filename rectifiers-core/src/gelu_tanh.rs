@@ -1,9 +1,12 @@
 //! GELU with the tanh approximation.
 
 use crate::{
-    Rectifier, dd,
-    math::{TWO_M600, exp_up, sigmoid_pair},
-    vmath,
+    Rectifier,
+    support::{
+        dd,
+        math::{TWO_M600, exp_up, sigmoid_pair},
+        vmath,
+    },
 };
 
 // v(x) = 2 sqrt(2/pi) (x + 0.044715 x^3) = x (C1 + C2 x^2); double-double constants from
@@ -32,8 +35,15 @@ const C3: f64 = 0.21406444881780073; // 3 * C2, for v'(x) = C1 + C3 x^2
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct GeluTanh;
 
+impl GeluTanh {
+    /// The function's name, as in the functional APIs.
+    pub const NAME: &'static str = "gelu_tanh";
+}
+
 impl Rectifier for GeluTanh {
-    const NAME: &'static str = "gelu_tanh";
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
 
     #[inline(always)]
     fn forward_f64(&self, x: f64) -> f64 {

@@ -20,6 +20,9 @@ pub struct LeakyRelu {
 }
 
 impl LeakyRelu {
+    /// The function's name, as in the functional APIs.
+    pub const NAME: &'static str = "leaky_relu";
+
     /// PyTorch's default negative slope.
     pub const DEFAULT_SLOPE: f64 = 0.01;
 
@@ -52,7 +55,9 @@ impl Default for LeakyRelu {
 }
 
 impl Rectifier for LeakyRelu {
-    const NAME: &'static str = "leaky_relu";
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
     const PARALLEL_MIN_LEN: usize = crate::kernel::CHEAP_PARALLEL_MIN_LEN;
 
     #[inline(always)]

@@ -42,13 +42,10 @@
 #![doc = include_str!("../ACCURACY.md")]
 #![warn(missing_docs)]
 
-mod dd;
 mod error;
-mod float;
-mod math;
+mod family;
 mod rectifier;
-mod sum;
-mod vmath;
+mod support;
 
 pub mod diagnostics;
 pub mod kernel;
@@ -70,17 +67,18 @@ mod srelu;
 
 pub use elu::Elu;
 pub use error::ParamError;
-pub use float::Float;
+pub use family::{Elementwise, ElementwiseKind, ParamSpec, ParseElementwiseError};
 pub use gelu::Gelu;
 pub use gelu_tanh::GeluTanh;
 pub use leaky_relu::LeakyRelu;
 pub use mish::Mish;
-pub use rectifier::Rectifier;
+pub use rectifier::{Rectifier, Visitor};
 pub use relu::Relu;
 pub use silu::Silu;
 pub use softplus::Softplus;
 pub use softplus_approx::SoftplusApprox;
 pub use squareplus::Squareplus;
 pub use srelu::SRelu;
+pub use support::float::Float;
 
 pub use half::{bf16, f16};

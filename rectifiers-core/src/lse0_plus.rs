@@ -1,6 +1,6 @@
 //! LSE0+: `ln(1 + sum_i e^(x_i))`, the log-sum-exp with an extra zero logit.
 
-use crate::{dd, sum::Sum};
+use crate::support::{dd, sum::Sum};
 
 /// The row maximum clamped at 0, the index of the first element reaching it (if it is > 0),
 /// and whether the row holds a NaN.

@@ -2,8 +2,10 @@
 
 use crate::{
     Rectifier,
-    math::{TWO_M600, exp_up},
-    vmath,
+    support::{
+        math::{TWO_M600, exp_up},
+        vmath,
+    },
 };
 
 /// Mish, `f(x) = x tanh(ln(1 + e^x))`;
@@ -24,8 +26,15 @@ use crate::{
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Mish;
 
+impl Mish {
+    /// The function's name, as in the functional APIs.
+    pub const NAME: &'static str = "mish";
+}
+
 impl Rectifier for Mish {
-    const NAME: &'static str = "mish";
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
 
     #[inline(always)]
     fn forward_f64(&self, x: f64) -> f64 {

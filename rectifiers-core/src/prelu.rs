@@ -31,6 +31,18 @@ pub fn prelu_derivative<T: Float>(x: T, alpha: T) -> T {
     }
 }
 
+/// The elements per channel of a tensor of shape `dims` in PyTorch's layout `[N, C, ...]`: the
+/// product of the dims after the channel (1 for a rank-2 or lower tensor), the `inner` argument
+/// of the slice kernels.
+///
+/// ```
+/// assert_eq!(rectifiers_core::prelu::inner_len(&[8, 3, 4, 5]), 20);
+/// assert_eq!(rectifiers_core::prelu::inner_len(&[8, 3]), 1);
+/// ```
+pub fn inner_len(dims: &[usize]) -> usize {
+    dims.iter().skip(2).product()
+}
+
 /// PyTorch's initial slope, `torch.nn.PReLU(init=0.25)`.
 pub const DEFAULT_INIT: f64 = 0.25;
 

@@ -17,7 +17,7 @@ use crate::Float;
 ///   of a NaN is NaN.
 pub trait Rectifier: Copy + Send + Sync + core::fmt::Debug {
     /// The function's name, as in the functional APIs (`"squareplus"`).
-    const NAME: &'static str;
+    fn name(&self) -> &'static str;
 
     /// Slices at least this long are split across threads by the [kernels](crate::kernel):
     /// [`PARALLEL_MIN_LEN`](crate::kernel::PARALLEL_MIN_LEN) for functions that cost a
@@ -55,4 +55,38 @@ pub trait Rectifier: Copy + Send + Sync + core::fmt::Debug {
     fn derivative<T: Float>(&self, x: T) -> T {
         T::derivative(self, x)
     }
+
+    /// Runs `visitor` with the concrete function: `self` for the function types, the function
+    /// held inside for [`Elementwise`](crate::Elementwise). Generic code (the
+    /// [kernels](crate::kernel)) calls this once per slice, so its loops are compiled per
+    /// function rather than matching on the function per element.
+    #[inline(always)]
+    fn dispatch<V: Visitor>(&self, visitor: V) -> V::Output {
+        visitor.visit(self)
+    }
+}
+
+/// Code generic over the function, run by [`Rectifier::dispatch`] with the concrete type.
+///
+/// ```
+/// use rectifiers_core::{Elementwise, Rectifier, Visitor};
+///
+/// /// The function's value at 1, in f32.
+/// struct AtOne;
+/// impl Visitor for AtOne {
+///     type Output = f32;
+///     fn visit<R: Rectifier>(self, r: &R) -> f32 {
+///         r.forward(1.0_f32)
+///     }
+/// }
+///
+/// let f: Elementwise = "squareplus(b=0)".parse()?;
+/// assert_eq!(f.dispatch(AtOne), 1.0);
+/// # Ok::<(), rectifiers_core::ParseElementwiseError>(())
+/// ```
+pub trait Visitor {
+    /// What the visit returns.
+    type Output;
+    /// Runs on the concrete function `r`.
+    fn visit<R: Rectifier>(self, r: &R) -> Self::Output;
 }

@@ -15,8 +15,15 @@ use crate::Rectifier;
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Relu;
 
+impl Relu {
+    /// The function's name, as in the functional APIs.
+    pub const NAME: &'static str = "relu";
+}
+
 impl Rectifier for Relu {
-    const NAME: &'static str = "relu";
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
     const PARALLEL_MIN_LEN: usize = crate::kernel::CHEAP_PARALLEL_MIN_LEN;
 
     #[inline(always)]

@@ -2,8 +2,10 @@
 
 use crate::{
     Rectifier,
-    math::{TWO_M600, exp_up, sigmoid_pair},
-    vmath,
+    support::{
+        math::{TWO_M600, exp_up, sigmoid_pair},
+        vmath,
+    },
 };
 
 /// The sigmoid linear unit `f(x) = x sigmoid(x)`;
@@ -22,8 +24,15 @@ use crate::{
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Silu;
 
+impl Silu {
+    /// The function's name, as in the functional APIs.
+    pub const NAME: &'static str = "silu";
+}
+
 impl Rectifier for Silu {
-    const NAME: &'static str = "silu";
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
 
     #[inline(always)]
     fn forward_f64(&self, x: f64) -> f64 {

@@ -1,9 +1,12 @@
 //! Sharp softplus: `ln(1 + e^(k x)) / k`.
 
 use crate::{
-    ParamError, Rectifier, dd,
-    math::{TWO_M600, exp_up, sigmoid_pair},
-    vmath,
+    ParamError, Rectifier,
+    support::{
+        dd,
+        math::{TWO_M600, exp_up, sigmoid_pair},
+        vmath,
+    },
 };
 
 /// Softplus with sharpness `k > 0` (default 1): `f(x) = ln(1 + e^(k x)) / k`;
@@ -30,6 +33,9 @@ pub struct Softplus {
 }
 
 impl Softplus {
+    /// The function's name, as in the functional APIs.
+    pub const NAME: &'static str = "softplus";
+
     /// The default sharpness, PyTorch's `beta = 1`.
     pub const DEFAULT_K: f64 = 1.0;
 
@@ -55,7 +61,9 @@ impl Default for Softplus {
 }
 
 impl Rectifier for Softplus {
-    const NAME: &'static str = "softplus";
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
 
     #[inline(always)]
     fn forward_f64(&self, x: f64) -> f64 {

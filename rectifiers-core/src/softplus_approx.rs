@@ -1,9 +1,12 @@
 //! The softplus approximation `x / (1 - e^(-x / ln 2))`.
 
 use crate::{
-    Rectifier, dd,
-    math::{self, TWO_M600, exp_up},
-    vmath,
+    Rectifier,
+    support::{
+        dd,
+        math::{self, TWO_M600, exp_up},
+        vmath,
+    },
 };
 
 /// `1/ln 2` as a double-double (mpmath, 200 bits).
@@ -46,8 +49,15 @@ const SERIES: f64 = 1e-6;
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct SoftplusApprox;
 
+impl SoftplusApprox {
+    /// The function's name, as in the functional APIs.
+    pub const NAME: &'static str = "softplus_approx";
+}
+
 impl Rectifier for SoftplusApprox {
-    const NAME: &'static str = "softplus_approx";
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
 
     #[inline(always)]
     fn forward_f64(&self, x: f64) -> f64 {

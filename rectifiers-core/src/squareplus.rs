@@ -1,6 +1,6 @@
 //! Squareplus: `(x + sqrt(x^2 + b)) / 2`.
 
-use crate::{ParamError, Rectifier, dd, error::non_negative};
+use crate::{ParamError, Rectifier, error::non_negative, support::dd};
 
 /// Squareplus, `f(x) = (x + sqrt(x^2 + b)) / 2`, `b >= 0` (default 4; `b = 0` is ReLU);
 /// `f'(x) = (1 + x / sqrt(x^2 + b)) / 2`.
@@ -25,6 +25,9 @@ pub struct Squareplus {
 }
 
 impl Squareplus {
+    /// The function's name, as in the functional APIs.
+    pub const NAME: &'static str = "squareplus";
+
     /// The default `b`.
     pub const DEFAULT_B: f64 = 4.0;
 
@@ -104,7 +107,9 @@ impl Squareplus {
 }
 
 impl Rectifier for Squareplus {
-    const NAME: &'static str = "squareplus";
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
 
     #[inline(always)]
     fn forward_f64(&self, x: f64) -> f64 {

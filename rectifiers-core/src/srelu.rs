@@ -18,6 +18,9 @@ pub struct SRelu {
 }
 
 impl SRelu {
+    /// The function's name, as in the functional APIs.
+    pub const NAME: &'static str = "srelu";
+
     /// The default shift.
     pub const DEFAULT_A: f64 = 1.0;
 
@@ -39,7 +42,9 @@ impl Default for SRelu {
 }
 
 impl Rectifier for SRelu {
-    const NAME: &'static str = "srelu";
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
     const PARALLEL_MIN_LEN: usize = crate::kernel::CHEAP_PARALLEL_MIN_LEN;
 
     #[inline(always)]

@@ -3,69 +3,70 @@
 
 mod support;
 
+use rectifiers_core::Elementwise;
 use rectifiers_core::{Elu, LeakyRelu, Rectifier, Relu, Softplus, SoftplusApprox, Squareplus};
-use support::{Func, edge_cases_f32, edge_cases_f64, hex64};
+use support::{edge_cases_f32, edge_cases_f64, functions, hex64};
 
 #[test]
 fn nan_in_nan_out() {
-    for f in Func::all() {
-        assert!(f.f64(f64::NAN).is_nan(), "{}", f.name());
-        assert!(f.d64(f64::NAN).is_nan(), "{}'", f.name());
-        assert!(f.f32(f32::NAN).is_nan(), "{} f32", f.name());
-        assert!(f.d32(f32::NAN).is_nan(), "{}' f32", f.name());
+    for f in functions() {
+        assert!(f.forward_f64(f64::NAN).is_nan(), "{}", f);
+        assert!(f.derivative_f64(f64::NAN).is_nan(), "{}'", f);
+        assert!(f.forward_f32(f32::NAN).is_nan(), "{} f32", f);
+        assert!(f.derivative_f32(f32::NAN).is_nan(), "{}' f32", f);
     }
 }
 
 #[test]
 fn finite_in_no_nan_out() {
-    for f in Func::all() {
+    for f in functions() {
         for x in edge_cases_f64().into_iter().filter(|x| !x.is_nan()) {
-            assert!(!f.f64(x).is_nan(), "{}({})", f.name(), hex64(x));
-            assert!(!f.d64(x).is_nan(), "{}'({})", f.name(), hex64(x));
+            assert!(!f.forward_f64(x).is_nan(), "{}({})", f, hex64(x));
+            assert!(!f.derivative_f64(x).is_nan(), "{}'({})", f, hex64(x));
         }
         for x in edge_cases_f32().into_iter().filter(|x| !x.is_nan()) {
-            assert!(!f.f32(x).is_nan(), "{}({x:e}) f32", f.name());
-            assert!(!f.d32(x).is_nan(), "{}'({x:e}) f32", f.name());
+            assert!(!f.forward_f32(x).is_nan(), "{}({x:e}) f32", f);
+            assert!(!f.derivative_f32(x).is_nan(), "{}'({x:e}) f32", f);
         }
     }
 }
 
 /// `(f(+inf), f(-inf), f'(+inf), f'(-inf))`: the limits of each formula.
-fn limits(f: &Func) -> (f64, f64, f64, f64) {
+fn limits(f: &Elementwise) -> (f64, f64, f64, f64) {
     let inf = f64::INFINITY;
     match f {
-        Func::LeakyRelu(r) => (inf, -inf, 1.0, r.slope()),
-        Func::Elu(r) => (inf, -r.alpha(), 1.0, 0.0),
-        Func::SRelu(r) => (inf, -r.a(), 1.0, 0.0),
+        Elementwise::LeakyRelu(r) => (inf, -inf, 1.0, r.slope()),
+        Elementwise::Elu(r) => (inf, -r.alpha(), 1.0, 0.0),
+        Elementwise::SRelu(r) => (inf, -r.a(), 1.0, 0.0),
         _ => (inf, 0.0, 1.0, 0.0),
     }
 }
 
 #[test]
 fn infinities() {
-    for f in Func::all() {
+    for f in functions() {
         let (fp, fm, dp, dm) = limits(&f);
         let inf = f64::INFINITY;
-        assert_eq!(f.f64(inf), fp, "{}(+inf)", f.name());
-        assert_eq!(f.f64(-inf), fm, "{}(-inf)", f.name());
-        assert_eq!(f.d64(inf), dp, "{}'(+inf)", f.name());
-        assert_eq!(f.d64(-inf), dm, "{}'(-inf)", f.name());
+        assert_eq!(f.forward_f64(inf), fp, "{}(+inf)", f);
+        assert_eq!(f.forward_f64(-inf), fm, "{}(-inf)", f);
+        assert_eq!(f.derivative_f64(inf), dp, "{}'(+inf)", f);
+        assert_eq!(f.derivative_f64(-inf), dm, "{}'(-inf)", f);
         let i32 = f32::INFINITY;
-        assert_eq!(f.f32(i32) as f64, fp, "{}(+inf) f32", f.name());
-        assert_eq!(f.f32(-i32), fm as f32, "{}(-inf) f32", f.name());
-        assert_eq!(f.d32(i32) as f64, dp, "{}'(+inf) f32", f.name());
-        assert_eq!(f.d32(-i32), dm as f32, "{}'(-inf) f32", f.name());
+        assert_eq!(f.forward_f32(i32) as f64, fp, "{}(+inf) f32", f);
+        assert_eq!(f.forward_f32(-i32), fm as f32, "{}(-inf) f32", f);
+        assert_eq!(f.derivative_f32(i32) as f64, dp, "{}'(+inf) f32", f);
+        assert_eq!(f.derivative_f32(-i32), dm as f32, "{}'(-inf) f32", f);
     }
 }
 
 #[test]
 fn largest_finite_does_not_overflow() {
-    for f in Func::all() {
+    for f in functions() {
         // Every function is x (or within a few ULP of it) at the top of the range.
-        assert_eq!(f.f64(f64::MAX), f64::MAX, "{}", f.name());
-        assert_eq!(f.f32(f32::MAX), f32::MAX, "{} f32", f.name());
-        assert_eq!(f.d64(f64::MAX), 1.0, "{}'", f.name());
-        assert_eq!(f.d32(f32::MAX), 1.0, "{}' f32", f.name());
+        assert_eq!(f.forward_f64(f64::MAX), f64::MAX, "{}", f);
+        assert_eq!(f.forward_f32(f32::MAX), f32::MAX, "{} f32", f);
+        assert_eq!(f.derivative_f64(f64::MAX), 1.0, "{}'", f);
+        assert_eq!(f.derivative_f32(f32::MAX), 1.0, "{}' f32", f);
     }
     // Squareplus at -MAX: b / (4 |x|), no overflow of x^2 or of s - x.
     let sp = Squareplus::new(1e6).unwrap();
@@ -76,25 +77,29 @@ fn largest_finite_does_not_overflow() {
 #[test]
 fn values_at_zero() {
     use std::f64::consts::LN_2;
-    for f in Func::all() {
+    for f in functions() {
         for z in [0.0, -0.0] {
-            let (y, d) = (f.f64(z), f.d64(z));
+            let (y, d) = (f.forward_f64(z), f.derivative_f64(z));
             let (want_y, want_d) = match f {
-                Func::Softplus(r) => (LN_2 / r.k(), 0.5),
-                Func::SoftplusApprox(_) => (LN_2, 0.5),
-                Func::Squareplus(r) => (r.b().sqrt() / 2.0, if r.b() > 0.0 { 0.5 } else { 0.0 }),
-                Func::Relu(_) => (0.0, 0.0),
-                Func::LeakyRelu(r) => (0.0, r.slope()),
-                Func::Elu(r) => (0.0, r.alpha()),
-                Func::SRelu(_) => (0.0, 1.0),
+                Elementwise::Softplus(r) => (LN_2 / r.k(), 0.5),
+                Elementwise::SoftplusApprox(_) => (LN_2, 0.5),
+                Elementwise::Squareplus(r) => {
+                    (r.b().sqrt() / 2.0, if r.b() > 0.0 { 0.5 } else { 0.0 })
+                }
+                Elementwise::Relu(_) => (0.0, 0.0),
+                Elementwise::LeakyRelu(r) => (0.0, r.slope()),
+                Elementwise::Elu(r) => (0.0, r.alpha()),
+                Elementwise::SRelu(_) => (0.0, 1.0),
                 // tanh(ln 2) = 3/5 exactly.
-                Func::Mish(_) => (0.0, 0.6),
-                Func::Gelu(_) | Func::GeluTanh(_) | Func::Silu(_) => (0.0, 0.5),
+                Elementwise::Mish(_) => (0.0, 0.6),
+                Elementwise::Gelu(_) | Elementwise::GeluTanh(_) | Elementwise::Silu(_) => {
+                    (0.0, 0.5)
+                }
             };
-            assert_eq!(y, want_y, "{}({z})", f.name());
-            assert_eq!(d, want_d, "{}'({z})", f.name());
-            assert_eq!(f.f32(z as f32), want_y as f32, "{}({z}) f32", f.name());
-            assert_eq!(f.d32(z as f32), want_d as f32, "{}'({z}) f32", f.name());
+            assert_eq!(y, want_y, "{}({z})", f);
+            assert_eq!(d, want_d, "{}'({z})", f);
+            assert_eq!(f.forward_f32(z as f32), want_y as f32, "{}({z}) f32", f);
+            assert_eq!(f.derivative_f32(z as f32), want_d as f32, "{}'({z}) f32", f);
         }
     }
 }

@@ -17,7 +17,8 @@
 mod support;
 
 use rayon::prelude::*;
-use support::{Func, hex32, ulps32};
+use rectifiers_core::{Elementwise, Rectifier};
+use support::{functions, hex32, ulps32};
 
 #[derive(Clone, Copy, Default)]
 struct Worst {
@@ -75,13 +76,13 @@ fn measure(
         .reduce(Worst::default, Worst::merge)
 }
 
-fn functions() -> Vec<Func> {
+fn selected() -> Vec<Elementwise> {
     let only = std::env::var("RECTIFIERS_EXHAUSTIVE_ONLY").ok();
-    Func::all()
+    functions()
         .into_iter()
         .filter(|f| {
             only.as_ref()
-                .is_none_or(|o| o.split(',').any(|n| f.name().split('(').next() == Some(n)))
+                .is_none_or(|o| o.split(',').any(|n| f.kind().name() == n))
         })
         .collect()
 }
@@ -99,25 +100,25 @@ fn f32_paths_within_2_ulp_on_every_input() {
     );
     println!("|---|---|---|---|---|---|");
     let mut failures = Vec::new();
-    for f in functions() {
+    for f in selected() {
         let start = std::time::Instant::now();
-        let fw = measure(stride, |x| f.f32(x), |x| f.f64(x));
-        let dw = measure(stride, |x| f.d32(x), |x| f.d64(x));
+        let fw = measure(stride, |x| f.forward_f32(x), |x| f.forward_f64(x));
+        let dw = measure(stride, |x| f.derivative_f32(x), |x| f.derivative_f64(x));
         println!(
             "| {} | {:.3} | {:.3} | {} | {} | {} |",
-            f.name(),
+            f,
             fw.ulps,
             dw.ulps,
             fw.checked.min(dw.checked),
             hex32(fw.x),
             hex32(dw.x),
         );
-        eprintln!("  {} took {:.1?}", f.name(), start.elapsed());
+        eprintln!("  {} took {:.1?}", f, start.elapsed());
         for (which, w) in [("f", fw), ("f'", dw)] {
             if w.ulps > 2.0 || w.nan_mismatch > 0 {
                 failures.push(format!(
                     "{} {which}: {:.2} ULP at x = {}: got {}, f64 {:e}; {} NaN mismatches (e.g. at {})",
-                    f.name(),
+                    f,
                     w.ulps,
                     hex32(w.x),
                     hex32(w.got),
@@ -136,7 +137,7 @@ fn f32_paths_within_2_ulp_on_every_input() {
 /// error (2^-13 of an f16 ULP at most): the bound is 0.501.
 #[test]
 fn half_types_within_half_an_ulp_on_every_input() {
-    use rectifiers_core::{Rectifier, bf16, f16};
+    use rectifiers_core::{bf16, f16};
 
     fn ulp_of(v: f64, mantissa_bits: i32, min_exp: i32) -> f64 {
         let e = v.abs().log2().floor().max(min_exp as f64) as i32;
@@ -145,35 +146,35 @@ fn half_types_within_half_an_ulp_on_every_input() {
     println!("| function | f16 f | f16 f' | bf16 f | bf16 f' |");
     println!("|---|---|---|---|---|");
     let mut failures = Vec::new();
-    for f in Func::all() {
+    for f in functions() {
         let mut worst = [0.0f64; 4];
         for bits in 0..=u16::MAX {
             let (h, b) = (f16::from_bits(bits), bf16::from_bits(bits));
             let cases = [
                 (
-                    with_func!(&f, |r| r.forward(h).to_f64()),
-                    f.f64(h.to_f64()),
+                    f.forward(h).to_f64(),
+                    f.forward_f64(h.to_f64()),
                     10,
                     -14,
                     65504.0,
                 ),
                 (
-                    with_func!(&f, |r| r.derivative(h).to_f64()),
-                    f.d64(h.to_f64()),
+                    f.derivative(h).to_f64(),
+                    f.derivative_f64(h.to_f64()),
                     10,
                     -14,
                     65504.0,
                 ),
                 (
-                    with_func!(&f, |r| r.forward(b).to_f64()),
-                    f.f64(b.to_f64()),
+                    f.forward(b).to_f64(),
+                    f.forward_f64(b.to_f64()),
                     7,
                     -126,
                     3.38e38,
                 ),
                 (
-                    with_func!(&f, |r| r.derivative(b).to_f64()),
-                    f.d64(b.to_f64()),
+                    f.derivative(b).to_f64(),
+                    f.derivative_f64(b.to_f64()),
                     7,
                     -126,
                     3.38e38,
@@ -190,14 +191,10 @@ fn half_types_within_half_an_ulp_on_every_input() {
         }
         println!(
             "| {} | {:.3} | {:.3} | {:.3} | {:.3} |",
-            f.name(),
-            worst[0],
-            worst[1],
-            worst[2],
-            worst[3]
+            f, worst[0], worst[1], worst[2], worst[3]
         );
         if worst.iter().any(|&w| w > 0.501) {
-            failures.push(format!("{}: {worst:?}", f.name()));
+            failures.push(format!("{}: {worst:?}", f));
         }
     }
     assert!(failures.is_empty(), "over 0.501 ULP: {failures:?}");

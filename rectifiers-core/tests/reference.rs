@@ -7,10 +7,11 @@ mod support;
 
 use std::collections::BTreeMap;
 
-use support::{Func, hex32, hex64, ulps64};
+use rectifiers_core::{Elementwise, Rectifier};
+use support::{derivative_root, hex32, hex64, parse, ulps64};
 
 struct Row {
-    func: Func,
+    func: Elementwise,
     dtype: String,
     x_bits: u64,
     f_bits: u64,
@@ -31,7 +32,7 @@ fn rows() -> Vec<Row> {
         let param = (c[1] != "-").then(|| c[1].parse::<f64>().unwrap());
         let bits = |s: &str| u64::from_str_radix(s.trim_start_matches("0x"), 16).unwrap();
         rows.push(Row {
-            func: Func::parse(c[0], param),
+            func: parse(c[0], param),
             dtype: c[2].to_string(),
             x_bits: bits(c[3]),
             f_bits: bits(c[4]),
@@ -44,8 +45,8 @@ fn rows() -> Vec<Row> {
 
 /// Within `0.05` of a zero of the derivative, where the f64 derivative is held to an
 /// absolute bound (the crate docs say why).
-fn near_root(func: &Func, x: f64) -> bool {
-    func.derivative_root().is_some_and(|r| (x - r).abs() < 0.05)
+fn near_root(func: &Elementwise, x: f64) -> bool {
+    derivative_root(func).is_some_and(|r| (x - r).abs() < 0.05)
 }
 
 /// Checks `got` against the correctly rounded `want`: at most 2 ULP where `want` is a normal
@@ -70,11 +71,11 @@ fn check(got: f64, want: f64, is_normal: bool, ulp_dist: f64, tiny: f64) -> Resu
 /// they meet 2 ULP in f32 but not in f64 without double-double versions of erfc and friends.
 /// The bounds are the measured maxima over the reference points, rounded up; `ACCURACY.md`
 /// lists them.
-fn f64_derivative_bound(func: &Func) -> f64 {
+fn f64_derivative_bound(func: &Elementwise) -> f64 {
     match func {
-        Func::Gelu(_) => 8.0,
-        Func::Mish(_) => 3.0,
-        Func::GeluTanh(_) => 4.0,
+        Elementwise::Gelu(_) => 8.0,
+        Elementwise::Mish(_) => 3.0,
+        Elementwise::GeluTanh(_) => 4.0,
         _ => 2.0,
     }
 }
@@ -86,10 +87,15 @@ fn f64_within_bound_of_mpmath() {
     for row in rows().iter().filter(|r| r.dtype == "f64") {
         let x = f64::from_bits(row.x_bits);
         for (which, got, want, bound) in [
-            ("f", row.func.f64(x), f64::from_bits(row.f_bits), 2.0),
+            (
+                "f",
+                row.func.forward_f64(x),
+                f64::from_bits(row.f_bits),
+                2.0,
+            ),
             (
                 "df",
-                row.func.d64(x),
+                row.func.derivative_f64(x),
                 f64::from_bits(row.df_bits),
                 f64_derivative_bound(&row.func),
             ),
@@ -110,7 +116,7 @@ fn f64_within_bound_of_mpmath() {
             };
             match result {
                 Ok(u) => {
-                    let w = worst.entry(row.func.name()).or_default();
+                    let w = worst.entry(row.func.to_string()).or_default();
                     if which == "f" {
                         w.0 = w.0.max(u)
                     } else {
@@ -119,7 +125,7 @@ fn f64_within_bound_of_mpmath() {
                 }
                 Err(()) => failures.push(format!(
                     "{} {which}({}) = {}, mpmath {} ({dist:.1} ULP, bound {bound})",
-                    row.func.name(),
+                    row.func,
                     hex64(x),
                     hex64(got),
                     hex64(want),
@@ -146,8 +152,16 @@ fn f32_within_2_ulp_of_mpmath() {
     for row in rows().iter().filter(|r| r.dtype == "f32") {
         let x = f32::from_bits(row.x_bits as u32);
         for (which, got, want) in [
-            ("f", row.func.f32(x), f32::from_bits(row.f_bits as u32)),
-            ("df", row.func.d32(x), f32::from_bits(row.df_bits as u32)),
+            (
+                "f",
+                row.func.forward_f32(x),
+                f32::from_bits(row.f_bits as u32),
+            ),
+            (
+                "df",
+                row.func.derivative_f32(x),
+                f32::from_bits(row.df_bits as u32),
+            ),
         ] {
             let dist = if got == want || (got.is_nan() && want.is_nan()) {
                 0.0
@@ -159,7 +173,7 @@ fn f32_within_2_ulp_of_mpmath() {
             let tiny = f32::MIN_POSITIVE as f64 * 2f64.powi(-20);
             match check(got as f64, want as f64, want.is_normal(), dist, tiny) {
                 Ok(u) => {
-                    let w = worst.entry(row.func.name()).or_default();
+                    let w = worst.entry(row.func.to_string()).or_default();
                     if which == "f" {
                         w.0 = w.0.max(u)
                     } else {
@@ -168,7 +182,7 @@ fn f32_within_2_ulp_of_mpmath() {
                 }
                 Err(()) => failures.push(format!(
                     "{} {which}({}) = {}, mpmath {} ({dist:.1} ULP)",
-                    row.func.name(),
+                    row.func,
                     hex32(x),
                     hex32(got),
                     hex32(want)

@@ -62,7 +62,7 @@ fn row<R: Rectifier>(r: &R, len: usize) {
     });
     println!(
         "| {} | {len} | {:.2?} | {:.2?} | {:.2} |",
-        R::NAME,
+        r.name(),
         serial,
         split,
         serial.as_secs_f64() / split.as_secs_f64()

@@ -28,8 +28,8 @@ pub struct PReluConfig {
     /// 1 (one slope) or the channel count C (dim 1 of the input). Default: 1.
     #[config(default = "1")]
     pub num_parameters: usize,
-    /// The initial slope, finite. Default: 0.25 (PyTorch's).
-    #[config(default = "0.25")]
+    /// The initial slope, finite. Default: [`rectifiers_core::prelu::DEFAULT_INIT`] (PyTorch's).
+    #[config(default = "rectifiers_core::prelu::DEFAULT_INIT")]
     pub alpha: f64,
 }
 

@@ -4,12 +4,12 @@ use burn::config::Config;
 use burn::module::{Content, DisplaySettings, Module, ModuleDisplay};
 use burn::tensor::Tensor;
 
-use crate::{Elementwise, ParamError};
+use crate::ParamError;
 
 macro_rules! scalar_activation {
     ($(
         #[doc = $doc:expr]
-        $name:ident, $config:ident, $f:ident, $kind:ident, $param:ident = $default:literal,
+        $name:ident, $config:ident, $f:ident, $core:ident, $param:ident = $default:literal,
         #[doc = $param_doc:expr];
     )*) => {
         $(
@@ -31,7 +31,7 @@ macro_rules! scalar_activation {
             #[derive(Config, Debug)]
             pub struct $config {
                 #[doc = $param_doc]
-                #[doc = concat!("Default: ", $default, ".")]
+                #[doc = concat!("Default: [`", $default, "`].")]
                 #[config(default = $default)]
                 pub $param: f64,
             }
@@ -39,7 +39,7 @@ macro_rules! scalar_activation {
             impl $config {
                 /// The layer, or the error naming the invalid parameter.
                 pub fn try_init(&self) -> Result<$name, ParamError> {
-                    Elementwise::$kind.check(self.$param)?;
+                    rectifiers_core::$core::new(self.$param)?;
                     Ok($name { $param: self.$param })
                 }
 
@@ -77,19 +77,19 @@ macro_rules! scalar_activation {
 
 scalar_activation! {
     /// Leaky ReLU, `x` for `x > 0`, else `negative_slope * x`.
-    LeakyRelu, LeakyReluConfig, leaky_relu, LeakyRelu, negative_slope = "0.01",
+    LeakyRelu, LeakyReluConfig, leaky_relu, LeakyRelu, negative_slope = "rectifiers_core::LeakyRelu::DEFAULT_SLOPE",
     /// The slope for `x <= 0`, finite.
     ;
     /// The sharp softplus, `ln(1 + e^{k x}) / k`.
-    Softplus, SoftplusConfig, softplus, Softplus, k = "1.0",
+    Softplus, SoftplusConfig, softplus, Softplus, k = "rectifiers_core::Softplus::DEFAULT_K",
     /// The sharpness `k > 0` (PyTorch's `beta`).
     ;
     /// ELU, `x` for `x > 0`, else `alpha (e^x - 1)`.
-    Elu, EluConfig, elu, Elu, alpha = "1.0",
+    Elu, EluConfig, elu, Elu, alpha = "rectifiers_core::Elu::DEFAULT_ALPHA",
     /// The scale of the negative part, `alpha >= 0`.
     ;
     /// Squareplus, `(x + sqrt(x^2 + b)) / 2`, a smooth ReLU (`b = 0` is ReLU).
-    Squareplus, SquareplusConfig, squareplus, Squareplus, b = "4.0",
+    Squareplus, SquareplusConfig, squareplus, Squareplus, b = "rectifiers_core::Squareplus::DEFAULT_B",
     /// The curvature `b >= 0`.
     ;
 }

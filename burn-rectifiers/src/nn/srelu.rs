@@ -5,7 +5,7 @@ use burn::module::{Content, DisplaySettings, Module, ModuleDisplay, Param};
 use burn::nn::Initializer;
 use burn::tensor::{Device, Tensor};
 
-use crate::{Elementwise, ParamError};
+use crate::ParamError;
 
 /// SReLU, `max(-a, x)`.
 ///
@@ -29,8 +29,8 @@ pub struct SRelu {
 /// Configuration of [`SRelu`].
 #[derive(Config, Debug)]
 pub struct SReluConfig {
-    /// The shift `a >= 0`. Default: 1.0.
-    #[config(default = "1.0")]
+    /// The shift `a >= 0`. Default: [`rectifiers_core::SRelu::DEFAULT_A`].
+    #[config(default = "rectifiers_core::SRelu::DEFAULT_A")]
     pub a: f64,
     /// Whether `a` is a trained parameter. Default: false.
     #[config(default = false)]
@@ -40,7 +40,7 @@ pub struct SReluConfig {
 impl SReluConfig {
     /// The layer (its learned shift, if any, on `device`), or the error naming `a`.
     pub fn try_init_on(&self, device: &Device) -> Result<SRelu, ParamError> {
-        Elementwise::SRelu.check(self.a)?;
+        rectifiers_core::SRelu::new(self.a)?;
         let learned = self
             .learnable
             .then(|| Initializer::Constant { value: self.a }.init([1], device));

@@ -3,7 +3,7 @@
 #![allow(deprecated)] // burn-ndarray is deprecated upstream; it is still a backend we test.
 
 use burn::tensor::{DType, Device, Tensor, TensorData};
-use burn_rectifiers::Elementwise;
+use burn_rectifiers::{Elementwise, ElementwiseKind};
 use rectifiers_core::{Float, kernel};
 
 /// A backend the checks run on: its name, its device, and whether results must equal the core
@@ -106,87 +106,37 @@ pub fn inputs() -> Vec<f32> {
 }
 
 /// Every elementwise function with the parameters checked: the default, and another value.
-pub fn cases() -> Vec<(Elementwise, f64)> {
-    let mut all: Vec<(Elementwise, f64)> = Elementwise::ALL
+pub fn cases() -> Vec<Elementwise> {
+    let mut all: Vec<Elementwise> = ElementwiseKind::ALL
         .iter()
-        .map(|&f| (f, f.default_param()))
+        .map(|k| k.with_default())
         .collect();
-    all.extend([
-        (Elementwise::LeakyRelu, 0.2),
-        (Elementwise::Softplus, 10.0),
-        (Elementwise::Softplus, 0.5),
-        (Elementwise::Elu, 0.5),
-        (Elementwise::SRelu, 0.5),
-        (Elementwise::Squareplus, 0.0),
-        (Elementwise::Squareplus, 0.5),
-    ]);
+    all.extend(
+        [
+            (ElementwiseKind::LeakyRelu, 0.2),
+            (ElementwiseKind::Softplus, 10.0),
+            (ElementwiseKind::Softplus, 0.5),
+            (ElementwiseKind::Elu, 0.5),
+            (ElementwiseKind::SRelu, 0.5),
+            (ElementwiseKind::Squareplus, 0.0),
+            (ElementwiseKind::Squareplus, 0.5),
+        ]
+        .map(|(k, p)| k.with_param(p).unwrap()),
+    );
     all
 }
 
-/// Runs `$body` with `$r` bound to the core's function for `$f` with parameter `$p`.
-macro_rules! with_rectifier {
-    ($f:expr, $p:expr, |$r:ident| $body:expr) => {{
-        use rectifiers_core as c;
-        match $f {
-            Elementwise::Relu => {
-                let $r = c::Relu;
-                $body
-            }
-            Elementwise::LeakyRelu => {
-                let $r = c::LeakyRelu::new($p).unwrap();
-                $body
-            }
-            Elementwise::Gelu => {
-                let $r = c::Gelu;
-                $body
-            }
-            Elementwise::GeluTanh => {
-                let $r = c::GeluTanh;
-                $body
-            }
-            Elementwise::Silu => {
-                let $r = c::Silu;
-                $body
-            }
-            Elementwise::Softplus => {
-                let $r = c::Softplus::new($p).unwrap();
-                $body
-            }
-            Elementwise::SoftplusApprox => {
-                let $r = c::SoftplusApprox;
-                $body
-            }
-            Elementwise::Elu => {
-                let $r = c::Elu::new($p).unwrap();
-                $body
-            }
-            Elementwise::SRelu => {
-                let $r = c::SRelu::new($p).unwrap();
-                $body
-            }
-            Elementwise::Mish => {
-                let $r = c::Mish;
-                $body
-            }
-            Elementwise::Squareplus => {
-                let $r = c::Squareplus::new($p).unwrap();
-                $body
-            }
-        }
-    }};
-}
-
 /// The core's `f(x)` (the slice kernel both CPU backends call).
-pub fn core_forward<T: Float>(f: Elementwise, p: f64, x: &[T]) -> Vec<T> {
+pub fn core_forward<T: Float>(f: Elementwise, x: &[T]) -> Vec<T> {
     let mut y = vec![T::ZERO; x.len()];
-    with_rectifier!(f, p, |r| kernel::forward(&r, x, &mut y));
+    kernel::forward(&f, x, &mut y);
     y
 }
 
 /// The core's `f'(x) dy`.
-pub fn core_backward<T: Float>(f: Elementwise, p: f64, x: &[T], dy: &[T]) -> Vec<T> {
+pub fn core_backward<T: Float>(f: Elementwise, x: &[T], dy: &[T]) -> Vec<T> {
     let mut dx = vec![T::ZERO; x.len()];
-    with_rectifier!(f, p, |r| kernel::backward(&r, x, dy, &mut dx));
+    kernel::backward(&f, x, dy, &mut dx);
     dx
 }
 

@@ -2,7 +2,7 @@
 
 use super::parallel::{chunks_mut, zip_chunks, zip3_chunks};
 use super::simd::multiversion;
-use crate::{Float, Rectifier};
+use crate::{Float, Rectifier, Visitor};
 
 multiversion! {
     /// `y = f(x)` on this thread.
@@ -61,12 +61,29 @@ fn check_len(what: &str, got: usize, want: usize) {
 #[track_caller]
 pub fn forward<R: Rectifier, T: Float>(r: &R, x: &[T], y: &mut [T]) {
     check_len("the output", y.len(), x.len());
-    zip_chunks(R::PARALLEL_MIN_LEN, x, y, |x, y| forward_serial(r, x, y));
+    struct Forward<'a, T>(&'a [T], &'a mut [T]);
+    impl<T: Float> Visitor for Forward<'_, T> {
+        type Output = ();
+        fn visit<R: Rectifier>(self, r: &R) {
+            let Self(x, y) = self;
+            zip_chunks(R::PARALLEL_MIN_LEN, x, y, |x, y| forward_serial(r, x, y));
+        }
+    }
+    r.dispatch(Forward(x, y))
 }
 
 /// `xy[i] = f(xy[i])`, overwriting the input.
 pub fn forward_in_place<R: Rectifier, T: Float>(r: &R, xy: &mut [T]) {
-    chunks_mut(R::PARALLEL_MIN_LEN, xy, |xy| forward_in_place_serial(r, xy));
+    struct ForwardInPlace<'a, T>(&'a mut [T]);
+    impl<T: Float> Visitor for ForwardInPlace<'_, T> {
+        type Output = ();
+        fn visit<R: Rectifier>(self, r: &R) {
+            chunks_mut(R::PARALLEL_MIN_LEN, self.0, |xy| {
+                forward_in_place_serial(r, xy)
+            });
+        }
+    }
+    r.dispatch(ForwardInPlace(xy))
 }
 
 /// `dx[i] = dy[i] * f'(x[i])`, from the saved input `x` and the upstream gradient `dy`.
@@ -86,9 +103,17 @@ pub fn forward_in_place<R: Rectifier, T: Float>(r: &R, xy: &mut [T]) {
 pub fn backward<R: Rectifier, T: Float>(r: &R, x: &[T], dy: &[T], dx: &mut [T]) {
     check_len("the upstream gradient", dy.len(), x.len());
     check_len("the input gradient", dx.len(), x.len());
-    zip3_chunks(R::PARALLEL_MIN_LEN, x, dy, dx, |x, dy, dx| {
-        backward_serial(r, x, dy, dx)
-    });
+    struct Backward<'a, T>(&'a [T], &'a [T], &'a mut [T]);
+    impl<T: Float> Visitor for Backward<'_, T> {
+        type Output = ();
+        fn visit<R: Rectifier>(self, r: &R) {
+            let Self(x, dy, dx) = self;
+            zip3_chunks(R::PARALLEL_MIN_LEN, x, dy, dx, |x, dy, dx| {
+                backward_serial(r, x, dy, dx)
+            });
+        }
+    }
+    r.dispatch(Backward(x, dy, dx))
 }
 
 /// `g[i] = g[i] * f'(x[i])`: the upstream gradient `g` becomes the input gradient in place.
@@ -98,7 +123,15 @@ pub fn backward<R: Rectifier, T: Float>(r: &R, x: &[T], dy: &[T], dx: &mut [T]) 
 #[track_caller]
 pub fn backward_in_place<R: Rectifier, T: Float>(r: &R, x: &[T], g: &mut [T]) {
     check_len("the gradient", g.len(), x.len());
-    zip_chunks(R::PARALLEL_MIN_LEN, x, g, |x, g| {
-        backward_in_place_serial(r, x, g)
-    });
+    struct BackwardInPlace<'a, T>(&'a [T], &'a mut [T]);
+    impl<T: Float> Visitor for BackwardInPlace<'_, T> {
+        type Output = ();
+        fn visit<R: Rectifier>(self, r: &R) {
+            let Self(x, g) = self;
+            zip_chunks(R::PARALLEL_MIN_LEN, x, g, |x, g| {
+                backward_in_place_serial(r, x, g)
+            });
+        }
+    }
+    r.dispatch(BackwardInPlace(x, g))
 }

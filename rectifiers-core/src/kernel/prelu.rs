@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 
 use super::parallel::{CHEAP_PARALLEL_MIN_LEN, CHUNK};
-use crate::{Float, prelu, sum::Sum};
+use crate::{Float, prelu, support::sum::Sum};
 
 /// Checks the layout and returns the number of `inner`-element rows.
 #[track_caller]

@@ -1,128 +1,46 @@
-//! Test support: every elementwise function behind one enum, ULP measures, edge cases.
+//! Test support: the functions checked, ULP measures, edge cases.
 #![allow(dead_code)]
 
-use rectifiers_core::{
-    Elu, Gelu, GeluTanh, LeakyRelu, Mish, Rectifier, Relu, SRelu, Silu, Softplus, SoftplusApprox,
-    Squareplus,
-};
+use rectifiers_core::{Elementwise, ElementwiseKind, Elu, LeakyRelu, Softplus, Squareplus};
 
-/// One elementwise function with its parameter.
-#[derive(Debug, Clone, Copy)]
-pub enum Func {
-    Relu(Relu),
-    LeakyRelu(LeakyRelu),
-    Gelu(Gelu),
-    GeluTanh(GeluTanh),
-    Silu(Silu),
-    Softplus(Softplus),
-    SoftplusApprox(SoftplusApprox),
-    Elu(Elu),
-    SRelu(SRelu),
-    Mish(Mish),
-    Squareplus(Squareplus),
+/// Every function, with its default parameter and the other values the accuracy contract
+/// covers.
+pub fn functions() -> Vec<Elementwise> {
+    let mut v: Vec<Elementwise> = ElementwiseKind::ALL
+        .iter()
+        .map(|k| k.with_default())
+        .collect();
+    v.push(LeakyRelu::new(0.2).unwrap().into());
+    v.push(rectifiers_core::SRelu::new(0.5).unwrap().into());
+    v.extend([10.0, 0.5].map(|k| Elementwise::from(Softplus::new(k).unwrap())));
+    v.push(Elu::new(0.5).unwrap().into());
+    v.extend([1.0, 0.0].map(|b| Elementwise::from(Squareplus::new(b).unwrap())));
+    v
 }
 
-/// Runs `$body` with `$r` bound to the concrete function inside `$f`.
-#[macro_export]
-macro_rules! with_func {
-    ($f:expr, |$r:ident| $body:expr) => {
-        match $f {
-            $crate::support::Func::Relu($r) => $body,
-            $crate::support::Func::LeakyRelu($r) => $body,
-            $crate::support::Func::Gelu($r) => $body,
-            $crate::support::Func::GeluTanh($r) => $body,
-            $crate::support::Func::Silu($r) => $body,
-            $crate::support::Func::Softplus($r) => $body,
-            $crate::support::Func::SoftplusApprox($r) => $body,
-            $crate::support::Func::Elu($r) => $body,
-            $crate::support::Func::SRelu($r) => $body,
-            $crate::support::Func::Mish($r) => $body,
-            $crate::support::Func::Squareplus($r) => $body,
-        }
-    };
-}
-
-impl Func {
-    /// The function named as in the reference files, with its parameter (`None` where it
-    /// has none).
-    pub fn parse(name: &str, param: Option<f64>) -> Func {
-        let p = || param.unwrap_or_else(|| panic!("{name} needs a parameter"));
-        match name {
-            "relu" => Func::Relu(Relu),
-            "leaky_relu" => Func::LeakyRelu(LeakyRelu::new(p()).unwrap()),
-            "gelu" => Func::Gelu(Gelu),
-            "gelu_tanh" => Func::GeluTanh(GeluTanh),
-            "silu" => Func::Silu(Silu),
-            "softplus" => Func::Softplus(Softplus::new(p()).unwrap()),
-            "softplus_approx" => Func::SoftplusApprox(SoftplusApprox),
-            "elu" => Func::Elu(Elu::new(p()).unwrap()),
-            "srelu" => Func::SRelu(SRelu::new(p()).unwrap()),
-            "mish" => Func::Mish(Mish),
-            "squareplus" => Func::Squareplus(Squareplus::new(p()).unwrap()),
-            other => panic!("unknown function {other}"),
-        }
-    }
-
-    /// Every function, with its default parameter and the other values the accuracy
-    /// contract covers.
-    pub fn all() -> Vec<Func> {
-        let mut v = vec![
-            Func::Relu(Relu),
-            Func::LeakyRelu(LeakyRelu::default()),
-            Func::LeakyRelu(LeakyRelu::new(0.2).unwrap()),
-            Func::Gelu(Gelu),
-            Func::GeluTanh(GeluTanh),
-            Func::Silu(Silu),
-            Func::SoftplusApprox(SoftplusApprox),
-            Func::SRelu(SRelu::default()),
-            Func::SRelu(SRelu::new(0.5).unwrap()),
-            Func::Mish(Mish),
-        ];
-        v.extend([1.0, 10.0, 0.5].map(|k| Func::Softplus(Softplus::new(k).unwrap())));
-        v.extend([1.0, 0.5].map(|a| Func::Elu(Elu::new(a).unwrap())));
-        v.extend([4.0, 1.0, 0.0].map(|b| Func::Squareplus(Squareplus::new(b).unwrap())));
-        v
-    }
-
-    pub fn name(&self) -> String {
-        let param = match self {
-            Func::LeakyRelu(r) => format!("({})", r.slope()),
-            Func::Softplus(r) => format!("(k={})", r.k()),
-            Func::Elu(r) => format!("(alpha={})", r.alpha()),
-            Func::SRelu(r) => format!("(a={})", r.a()),
-            Func::Squareplus(r) => format!("(b={})", r.b()),
-            _ => String::new(),
-        };
-        with_func!(self, |r| format!("{}{param}", name_of(r)))
-    }
-
-    pub fn f64(&self, x: f64) -> f64 {
-        with_func!(self, |r| r.forward_f64(x))
-    }
-    pub fn d64(&self, x: f64) -> f64 {
-        with_func!(self, |r| r.derivative_f64(x))
-    }
-    pub fn f32(&self, x: f32) -> f32 {
-        with_func!(self, |r| r.forward_f32(x))
-    }
-    pub fn d32(&self, x: f32) -> f32 {
-        with_func!(self, |r| r.derivative_f32(x))
-    }
-    /// The zero of the derivative, for the functions whose derivative changes sign: there,
-    /// f64 derivatives are held to an absolute bound instead of ULPs.
-    pub fn derivative_root(&self) -> Option<f64> {
-        match self {
-            Func::Silu(_) => Some(-1.278_464_542_761_074),
-            Func::Gelu(_) => Some(-0.751_791_524_693_564_5),
-            Func::GeluTanh(_) => Some(-0.752_237_694_427_2),
-            Func::Mish(_) => Some(-1.192_4),
-            _ => None,
+/// The function named as in the reference files, with its parameter (`None` where it has
+/// none).
+pub fn parse(name: &str, param: Option<f64>) -> Elementwise {
+    let kind: ElementwiseKind = name.parse().unwrap();
+    match param {
+        Some(p) => kind.with_param(p).unwrap(),
+        None => {
+            assert!(kind.param().is_none(), "{name} needs a parameter");
+            kind.with_default()
         }
     }
 }
 
-fn name_of<R: Rectifier>(_: &R) -> &'static str {
-    R::NAME
+/// The zero of the derivative, for the functions whose derivative changes sign: there, f64
+/// derivatives are held to an absolute bound instead of ULPs.
+pub fn derivative_root(f: &Elementwise) -> Option<f64> {
+    match f {
+        Elementwise::Silu(_) => Some(-1.278_464_542_761_074),
+        Elementwise::Gelu(_) => Some(-0.751_791_524_693_564_5),
+        Elementwise::GeluTanh(_) => Some(-0.752_237_694_427_2),
+        Elementwise::Mish(_) => Some(-1.192_4),
+        _ => None,
+    }
 }
 
 /// The spacing of f64 values at `|r|` (the gap above it).

@@ -5,14 +5,13 @@
 
 use burn::backend::{NdArray, ndarray::NdArrayTensor, tensor::FloatTensor};
 use ndarray::{ArcArray, ArrayViewD, IxDyn};
-use rectifiers_core::Float;
+use rectifiers_core::{Elementwise, Float, kernel, prelu::inner_len};
 
-use crate::Elementwise;
-use crate::cpu;
+use crate::RectifierBackend;
 
 /// Runs `$body` with `$a` bound to the storage of a float tensor and `$T` to its element type;
 /// the body returns an `ArcArray<$T, IxDyn>`.
-macro_rules! per_float {
+macro_rules! per_ndarray_float {
     ($what:expr, $t:expr, |$a:ident: $T:ident| $body:expr) => {
         match $t {
             NdArrayTensor::F32($a) => {
@@ -33,7 +32,7 @@ macro_rules! per_float {
 }
 
 /// Two float tensors of one dtype.
-macro_rules! per_float2 {
+macro_rules! per_ndarray_float2 {
     ($what:expr, $t:expr, $u:expr, |$a:ident, $b:ident: $T:ident| $body:expr) => {
         match ($t, $u) {
             (NdArrayTensor::F32($a), NdArrayTensor::F32($b)) => {
@@ -65,24 +64,24 @@ fn map_new<T: Float>(x: ArrayViewD<'_, T>, f: impl FnOnce(&[T], &mut [T])) -> Ar
     ArcArray::from_shape_vec(IxDyn(x.shape()), y).expect("shape matches")
 }
 
-fn forward(kind: Elementwise, x: NdArrayTensor, p: f64) -> NdArrayTensor {
-    per_float!(kind.name(), x, |a: T| {
+fn forward(f: Elementwise, x: NdArrayTensor) -> NdArrayTensor {
+    per_ndarray_float!(f.name(), x, |a: T| {
         if a.is_unique() {
             let mut a = a.into_shared();
             if let Some(xy) = a.as_slice_memory_order_mut() {
-                cpu::forward_in_place::<T>(kind, p, xy);
+                kernel::forward_in_place::<_, T>(&f, xy);
                 a
             } else {
-                map_new(a.view(), |x, y| cpu::forward(kind, p, x, y))
+                map_new(a.view(), |x, y| kernel::forward(&f, x, y))
             }
         } else {
-            map_new(a.view(), |x, y| cpu::forward(kind, p, x, y))
+            map_new(a.view(), |x, y| kernel::forward(&f, x, y))
         }
     })
 }
 
-fn backward(kind: Elementwise, x: NdArrayTensor, grad: NdArrayTensor, p: f64) -> NdArrayTensor {
-    per_float2!(kind.name(), x, grad, |x, g: T| {
+fn backward(f: Elementwise, x: NdArrayTensor, grad: NdArrayTensor) -> NdArrayTensor {
+    per_ndarray_float2!(f.name(), x, grad, |x, g: T| {
         let xv = x.view();
         let xs = xv.as_standard_layout();
         let xs = xs.as_slice().expect("standard layout is contiguous");
@@ -90,26 +89,26 @@ fn backward(kind: Elementwise, x: NdArrayTensor, grad: NdArrayTensor, p: f64) ->
             let mut g = g.into_shared();
             if g.is_standard_layout() {
                 let gs = g.as_slice_mut().expect("standard layout is contiguous");
-                cpu::backward_in_place::<T>(kind, p, xs, gs);
+                kernel::backward_in_place::<_, T>(&f, xs, gs);
                 g
             } else {
-                map_new(g.view(), |dy, dx| cpu::backward(kind, p, xs, dy, dx))
+                map_new(g.view(), |dy, dx| kernel::backward(&f, xs, dy, dx))
             }
         } else {
-            map_new(g.view(), |dy, dx| cpu::backward(kind, p, xs, dy, dx))
+            map_new(g.view(), |dy, dx| kernel::backward(&f, xs, dy, dx))
         };
         NdArrayTensor::from(out)
     })
 }
 
 fn prelu(x: NdArrayTensor, alpha: NdArrayTensor) -> NdArrayTensor {
-    per_float2!("prelu", x, alpha, |x, alpha: T| {
+    per_ndarray_float2!("prelu", x, alpha, |x, alpha: T| {
         let av = alpha.view();
         let a = av.as_standard_layout();
-        let inner = cpu::prelu_inner(x.shape());
+        let inner = inner_len(x.shape());
         let a = a.as_slice().expect("standard layout is contiguous");
         NdArrayTensor::from(map_new(x.view(), |x, y| {
-            rectifiers_core::kernel::prelu_forward::<T>(x, a, inner, y)
+            kernel::prelu_forward::<T>(x, a, inner, y)
         }))
     })
 }
@@ -126,12 +125,12 @@ fn prelu_backward(
     ) -> (ArcArray<T, IxDyn>, ArcArray<T, IxDyn>) {
         let a = alpha.as_standard_layout();
         let a = a.as_slice().expect("standard layout is contiguous");
-        let inner = cpu::prelu_inner(x.shape());
+        let inner = inner_len(x.shape());
         let xs = x.as_standard_layout();
         let xs = xs.as_slice().expect("standard layout is contiguous");
         let mut da = vec![T::ZERO; a.len()];
         let dx = map_new(grad, |dy, dx| {
-            rectifiers_core::kernel::prelu_backward::<T>(xs, a, dy, inner, dx, &mut da)
+            kernel::prelu_backward::<T>(xs, a, dy, inner, dx, &mut da)
         });
         let da = ArcArray::from_shape_vec(IxDyn(alpha.shape()), da).expect("shape matches");
         (dx, da)
@@ -155,7 +154,7 @@ fn prelu_backward(
 }
 
 fn lse0_plus(x: NdArrayTensor, dim: usize) -> NdArrayTensor {
-    per_float!("lse0_plus", x, |x: T| {
+    per_ndarray_float!("lse0_plus", x, |x: T| {
         let rank = x.ndim();
         let mut v = x.view();
         v.swap_axes(dim, rank - 1);
@@ -165,7 +164,7 @@ fn lse0_plus(x: NdArrayTensor, dim: usize) -> NdArrayTensor {
         let mut shape = v.shape().to_vec();
         shape[rank - 1] = 1;
         let mut y = vec![T::ZERO; shape.iter().product()];
-        rectifiers_core::kernel::lse0_plus_forward::<T>(xs, n, &mut y);
+        kernel::lse0_plus_forward::<T>(xs, n, &mut y);
         let mut y = ArcArray::from_shape_vec(IxDyn(&shape), y).expect("shape matches");
         y.swap_axes(dim, rank - 1);
         y
@@ -173,7 +172,7 @@ fn lse0_plus(x: NdArrayTensor, dim: usize) -> NdArrayTensor {
 }
 
 fn lse0_plus_backward(x: NdArrayTensor, grad: NdArrayTensor, dim: usize) -> NdArrayTensor {
-    per_float2!("lse0_plus", x, grad, |x, g: T| {
+    per_ndarray_float2!("lse0_plus", x, grad, |x, g: T| {
         let rank = x.ndim();
         let mut v = x.view();
         v.swap_axes(dim, rank - 1);
@@ -182,12 +181,46 @@ fn lse0_plus_backward(x: NdArrayTensor, grad: NdArrayTensor, dim: usize) -> NdAr
         gv.swap_axes(dim, rank - 1);
         let gs = gv.as_standard_layout();
         let gs = gs.as_slice().expect("standard layout is contiguous");
-        let mut dx = map_new(v, |xs, dx| {
-            rectifiers_core::kernel::lse0_plus_backward::<T>(xs, gs, n, dx)
-        });
+        let mut dx = map_new(v, |xs, dx| kernel::lse0_plus_backward::<T>(xs, gs, n, dx));
         dx.swap_axes(dim, rank - 1);
         NdArrayTensor::from(dx)
     })
 }
 
-cpu::cpu_backend_impl!(NdArray);
+impl RectifierBackend for NdArray {
+    fn fused_elementwise(x: FloatTensor<Self>, f: Elementwise) -> FloatTensor<Self> {
+        forward(f, x)
+    }
+
+    fn fused_elementwise_backward(
+        x: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        f: Elementwise,
+    ) -> FloatTensor<Self> {
+        backward(f, x, grad)
+    }
+
+    fn fused_prelu(x: FloatTensor<Self>, alpha: FloatTensor<Self>) -> FloatTensor<Self> {
+        prelu(x, alpha)
+    }
+
+    fn fused_prelu_backward(
+        x: FloatTensor<Self>,
+        alpha: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+    ) -> (FloatTensor<Self>, FloatTensor<Self>) {
+        prelu_backward(x, alpha, grad)
+    }
+
+    fn fused_lse0_plus(x: FloatTensor<Self>, dim: usize) -> FloatTensor<Self> {
+        lse0_plus(x, dim)
+    }
+
+    fn fused_lse0_plus_backward(
+        x: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        dim: usize,
+    ) -> FloatTensor<Self> {
+        lse0_plus_backward(x, grad, dim)
+    }
+}

@@ -126,7 +126,7 @@ pub(crate) fn log1p_unit(e: f64) -> f64 {
     two_s + two_s * (s2 * p)
 }
 
-/// `(sigmoid(v), sigmoid(-v))`, as [`crate::math::sigmoid_pair`] but with [`exp`]: one `exp`
+/// `(sigmoid(v), sigmoid(-v))`, as [`crate::support::math::sigmoid_pair`] but with [`exp`]: one `exp`
 /// of `-|v|` (at least `e^-707`, so `sigmoid(-inf)` is `9e-308`, not 0; both vanish in
 /// `f32`) and one division.
 #[inline(always)]
@@ -189,7 +189,7 @@ mod tests {
     fn expm1mx_matches_core_series() {
         let worst = points()
             .filter(|x| x.abs() < 700.0)
-            .map(|x| rel(expm1mx(x), crate::math::expm1mx(x)))
+            .map(|x| rel(expm1mx(x), crate::support::math::expm1mx(x)))
             .fold(0.0, f64::max);
         assert!(worst < 1e-14, "{worst:e}");
     }

@@ -14,15 +14,13 @@ use burn::backend::{
     tensor::FloatTensor,
 };
 
-use crate::Elementwise;
+use rectifiers_core::Elementwise;
+
 use crate::RectifierBackend;
 
 /// The backward step of an elementwise function; its state is the forward's input.
 #[derive(Debug)]
-struct ElementwiseStep {
-    kind: Elementwise,
-    p: f64,
-}
+struct ElementwiseStep(Elementwise);
 
 impl<B: RectifierBackend> Backward<B, 1> for ElementwiseStep {
     type State = FloatTensor<B>;
@@ -30,26 +28,8 @@ impl<B: RectifierBackend> Backward<B, 1> for ElementwiseStep {
     fn backward(self, ops: Ops<Self::State, 1>, grads: &mut Gradients, _: &mut Checkpointer) {
         let x = ops.state;
         unary::<B, _>(ops.parents, ops.node, grads, |grad| {
-            self.kind.backward::<B>(x, grad, self.p)
+            B::fused_elementwise_backward(x, grad, self.0)
         });
-    }
-}
-
-fn elementwise<B: RectifierBackend, C: CheckpointStrategy>(
-    kind: Elementwise,
-    x: FloatTensor<Autodiff<B, C>>,
-    p: f64,
-) -> FloatTensor<Autodiff<B, C>> {
-    match (ElementwiseStep { kind, p })
-        .prepare::<C>([x.node()])
-        .compute_bound()
-        .stateful()
-    {
-        OpsKind::Tracked(prep) => {
-            let input = x.primitive().clone();
-            prep.finish(input, kind.forward::<B>(x.into_primitive(), p))
-        }
-        OpsKind::UnTracked(prep) => prep.finish(kind.forward::<B>(x.into_primitive(), p)),
     }
 }
 
@@ -89,29 +69,19 @@ impl<B: RectifierBackend> Backward<B, 1> for Lse0Plus {
     }
 }
 
-macro_rules! elementwise_impls {
-    ($($name:ident, $kind:ident $(, $p:ident)?;)*) => {
-        $(
-            fn $name(x: FloatTensor<Self> $(, $p: f64)?) -> FloatTensor<Self> {
-                elementwise::<B, C>(Elementwise::$kind, x, 0.0 $(+ $p)?)
-            }
-        )*
-    };
-}
-
 impl<B: RectifierBackend, C: CheckpointStrategy> RectifierBackend for Autodiff<B, C> {
-    elementwise_impls! {
-        fused_relu, Relu;
-        fused_leaky_relu, LeakyRelu, negative_slope;
-        fused_gelu, Gelu;
-        fused_gelu_tanh, GeluTanh;
-        fused_silu, Silu;
-        fused_softplus, Softplus, k;
-        fused_softplus_approx, SoftplusApprox;
-        fused_elu, Elu, alpha;
-        fused_srelu, SRelu, a;
-        fused_mish, Mish;
-        fused_squareplus, Squareplus, b;
+    fn fused_elementwise(x: FloatTensor<Self>, f: Elementwise) -> FloatTensor<Self> {
+        match ElementwiseStep(f)
+            .prepare::<C>([x.node()])
+            .compute_bound()
+            .stateful()
+        {
+            OpsKind::Tracked(prep) => {
+                let input = x.primitive().clone();
+                prep.finish(input, B::fused_elementwise(x.into_primitive(), f))
+            }
+            OpsKind::UnTracked(prep) => prep.finish(B::fused_elementwise(x.into_primitive(), f)),
+        }
     }
 
     fn fused_prelu(x: FloatTensor<Self>, alpha: FloatTensor<Self>) -> FloatTensor<Self> {

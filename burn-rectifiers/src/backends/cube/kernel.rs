@@ -11,7 +11,7 @@ use cubecl::{
 };
 
 use super::formulas::{derivative, derivative_special, forward, forward_special};
-use crate::Elementwise;
+use rectifiers_core::{Elementwise, ElementwiseKind};
 
 /// `y = f(x)`, evaluated in `C`.
 #[cube(launch_unchecked, address_type = "dynamic")]
@@ -19,7 +19,7 @@ fn forward_kernel<F: Float, C: Float, N: Size>(
     x: LinearView<'_, Vector<F, N>>,
     mut y: LinearViewMut<'_, Vector<F, N>>,
     p: InputScalar,
-    #[comptime] kind: Elementwise,
+    #[comptime] kind: ElementwiseKind,
     #[define(F, C)] _dtypes: [ElemType; 2],
 ) {
     if !y.is_in_bounds(ABSOLUTE_POS) {
@@ -38,7 +38,7 @@ fn backward_kernel<F: Float, C: Float, N: Size>(
     dy: LinearView<'_, Vector<F, N>>,
     mut dx: LinearViewMut<'_, Vector<F, N>>,
     p: InputScalar,
-    #[comptime] kind: Elementwise,
+    #[comptime] kind: ElementwiseKind,
     #[define(F, C)] _dtypes: [ElemType; 2],
 ) {
     if !dx.is_in_bounds(ABSOLUTE_POS) {
@@ -82,7 +82,8 @@ fn vector_size(t: &CubeTensor) -> usize {
 }
 
 /// `f(x)`, written over `x` when its buffer can be reused.
-pub(crate) fn launch_forward(kind: Elementwise, x: CubeTensor, p: f64) -> CubeTensor {
+pub(crate) fn launch_forward(f: Elementwise, x: CubeTensor) -> CubeTensor {
+    let (kind, p) = (f.kind(), f.param().unwrap_or(0.0));
     let n = x.meta.num_elements();
     if n == 0 {
         return x;
@@ -134,12 +135,8 @@ pub(crate) fn launch_forward(kind: Elementwise, x: CubeTensor, p: f64) -> CubeTe
 }
 
 /// `f'(x) grad`, written over `grad` when its buffer can be reused.
-pub(crate) fn launch_backward(
-    kind: Elementwise,
-    x: CubeTensor,
-    grad: CubeTensor,
-    p: f64,
-) -> CubeTensor {
+pub(crate) fn launch_backward(f: Elementwise, x: CubeTensor, grad: CubeTensor) -> CubeTensor {
+    let (kind, p) = (f.kind(), f.param().unwrap_or(0.0));
     assert_eq!(
         x.dtype,
         grad.dtype,

@@ -1,5 +1,8 @@
 //! Shared f64 building blocks of the formulas.
 
+/// `1/sqrt(2 pi)`, the normal density's constant (GELU).
+pub(crate) const FRAC_1_SQRT_2PI: f64 = 0.3989422804014327;
+
 /// `(sigmoid(v), sigmoid(-v))`, each with relative error below 1.5 ULP for every `v`:
 /// one `exp` of `-|v|` (which cannot overflow) and one division.
 #[inline(always)]
@@ -21,7 +24,7 @@ pub(crate) const TWO_M600: f64 = f64::from_bits((1023 - 600) << 52);
 /// normal keeps full precision even though `e^x` alone would be subnormal (or 0) there.
 #[inline(always)]
 pub(crate) fn exp_up(x: f64, x_lo: f64) -> f64 {
-    let (s, e) = crate::dd::two_sum(x, SHIFT_HI);
+    let (s, e) = crate::support::dd::two_sum(x, SHIFT_HI);
     s.exp() * (1.0 + (e + SHIFT_LO + x_lo))
 }
 

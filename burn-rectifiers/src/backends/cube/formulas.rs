@@ -14,7 +14,7 @@
 
 use cubecl::prelude::*;
 
-use crate::Elementwise;
+use rectifiers_core::ElementwiseKind;
 
 #[cube]
 fn splat<C: Float, N: Size>(#[comptime] v: f32) -> Vector<C, N> {
@@ -137,32 +137,32 @@ fn gelu_tanh_v<C: Float, N: Size>(x: Vector<C, N>) -> (Vector<C, N>, Vector<C, N
 pub(crate) fn forward<C: Float, N: Size>(
     x: Vector<C, N>,
     p: C,
-    #[comptime] kind: Elementwise,
+    #[comptime] kind: ElementwiseKind,
 ) -> Vector<C, N> {
     let zero = splat::<C, N>(0.0);
     let pv = Vector::new(p);
     match kind {
-        Elementwise::Relu => select_many(x.less_equal(&zero), zero, x),
-        Elementwise::LeakyRelu => select_many(x.greater_than(&zero), x, x * pv),
-        Elementwise::Gelu => {
+        ElementwiseKind::Relu => select_many(x.less_equal(&zero), zero, x),
+        ElementwiseKind::LeakyRelu => select_many(x.greater_than(&zero), x, x * pv),
+        ElementwiseKind::Gelu => {
             let (cdf, _pdf) = gelu_parts::<C, N>(x);
             x * cdf
         }
-        Elementwise::GeluTanh => {
+        ElementwiseKind::GeluTanh => {
             let (v, _dv) = gelu_tanh_v::<C, N>(x);
             let (s, _sm) = sigmoid_pair::<C, N>(v);
             x * s
         }
-        Elementwise::Silu => {
+        ElementwiseKind::Silu => {
             let (s, _sm) = sigmoid_pair::<C, N>(x);
             x * s
         }
-        Elementwise::Softplus => {
+        ElementwiseKind::Softplus => {
             let z = x * pv;
             let l = log1p::<C, N>(Vector::exp(-Vector::abs(z))) / pv;
             select_many(z.greater_than(&zero), x + l, l)
         }
-        Elementwise::SoftplusApprox => {
+        ElementwiseKind::SoftplusApprox => {
             let u = x * splat::<C, N>(core::f32::consts::LOG2_E);
             let d = -expm1::<C, N>(-u);
             // |u| < 2^-12: ln 2 (1 + u/2 + u^2/12) = ln 2 + x/2 to within u^2/12.
@@ -173,13 +173,13 @@ pub(crate) fn forward<C: Float, N: Size>(
                 x / d,
             )
         }
-        Elementwise::Elu => select_many(x.greater_than(&zero), x, pv * expm1::<C, N>(x)),
-        Elementwise::SRelu => select_many(x.less_than(&-pv), -pv, x),
-        Elementwise::Mish => {
+        ElementwiseKind::Elu => select_many(x.greater_than(&zero), x, pv * expm1::<C, N>(x)),
+        ElementwiseKind::SRelu => select_many(x.less_than(&-pv), -pv, x),
+        ElementwiseKind::Mish => {
             let (t, _n) = mish_t::<C, N>(x);
             x * t
         }
-        Elementwise::Squareplus => {
+        ElementwiseKind::Squareplus => {
             let r = hypot_b::<C, N>(x, pv);
             // x < 0: b / (2 (r - x)) has no cancellation; 0 where b = x = 0.
             let den = splat::<C, N>(2.0) * (r - x);
@@ -196,19 +196,19 @@ pub(crate) fn forward<C: Float, N: Size>(
 pub(crate) fn derivative<C: Float, N: Size>(
     x: Vector<C, N>,
     p: C,
-    #[comptime] kind: Elementwise,
+    #[comptime] kind: ElementwiseKind,
 ) -> Vector<C, N> {
     let zero = splat::<C, N>(0.0);
     let one = splat::<C, N>(1.0);
     let pv = Vector::new(p);
     match kind {
-        Elementwise::Relu => select_many(x.greater_than(&zero), one, zero),
-        Elementwise::LeakyRelu => select_many(x.greater_than(&zero), one, pv),
-        Elementwise::Gelu => {
+        ElementwiseKind::Relu => select_many(x.greater_than(&zero), one, zero),
+        ElementwiseKind::LeakyRelu => select_many(x.greater_than(&zero), one, pv),
+        ElementwiseKind::Gelu => {
             let (cdf, pdf) = gelu_parts::<C, N>(x);
             cdf + x * pdf
         }
-        Elementwise::GeluTanh => {
+        ElementwiseKind::GeluTanh => {
             let (v, dv) = gelu_tanh_v::<C, N>(x);
             let (s, sm) = sigmoid_pair::<C, N>(v);
             // |x| > 30: sigmoid(v) is 0 or 1 and x sm dv would be 0 inf.
@@ -216,15 +216,15 @@ pub(crate) fn derivative<C: Float, N: Size>(
             let big = Vector::abs(x).greater_than(&splat::<C, N>(30.0));
             select_many(big, tail, s * (one + x * sm * dv))
         }
-        Elementwise::Silu => {
+        ElementwiseKind::Silu => {
             let (s, sm) = sigmoid_pair::<C, N>(x);
             s * (one + x * sm)
         }
-        Elementwise::Softplus => {
+        ElementwiseKind::Softplus => {
             let (s, _sm) = sigmoid_pair::<C, N>(x * pv);
             s
         }
-        Elementwise::SoftplusApprox => {
+        ElementwiseKind::SoftplusApprox => {
             let u = x * splat::<C, N>(core::f32::consts::LOG2_E);
             // |u| < 1/2: 1/2 + u/6 - u^3/180 + u^5/5040 - u^7/151200 (Bernoulli numbers).
             let u2 = u * u;
@@ -247,9 +247,9 @@ pub(crate) fn derivative<C: Float, N: Size>(
                 general,
             )
         }
-        Elementwise::Elu => select_many(x.greater_than(&zero), one, pv * Vector::exp(x)),
-        Elementwise::SRelu => select_many(x.greater_than(&-pv), one, zero),
-        Elementwise::Mish => {
+        ElementwiseKind::Elu => select_many(x.greater_than(&zero), one, pv * Vector::exp(x)),
+        ElementwiseKind::SRelu => select_many(x.greater_than(&-pv), one, zero),
+        ElementwiseKind::Mish => {
             // tanh(sp) + x sech^2(sp) sigmoid(x), sech^2 = (1 - t)(1 + t), 1 - t = 2 / (n + 2).
             let (t, n) = mish_t::<C, N>(x);
             let sech2 = splat::<C, N>(2.0) / (n + splat::<C, N>(2.0)) * (one + t);
@@ -257,7 +257,7 @@ pub(crate) fn derivative<C: Float, N: Size>(
             // x > 20: e^x was capped above, and f' = 1 to working precision.
             select_many(x.greater_than(&splat::<C, N>(20.0)), one, t + x * sech2 * s)
         }
-        Elementwise::Squareplus => {
+        ElementwiseKind::Squareplus => {
             let r = hypot_b::<C, N>(x, pv);
             // x > 0: (1 + x / r) / 2; x <= 0: b / (2 r (r - x)), without cancellation.
             // x / r is taken on both scaled by 2^-64 where r is large: NVIDIA's shader
@@ -290,17 +290,17 @@ pub(crate) fn forward_special<C: Float, N: Size>(
     x: Vector<C, N>,
     y: Vector<C, N>,
     p: C,
-    #[comptime] kind: Elementwise,
+    #[comptime] kind: ElementwiseKind,
 ) -> Vector<C, N> {
     let (pos_inf, neg_inf) = infinities::<C, N>(x);
     let left = match kind {
-        Elementwise::Relu | Elementwise::Squareplus => splat::<C, N>(0.0),
-        Elementwise::LeakyRelu => select_many(
+        ElementwiseKind::Relu | ElementwiseKind::Squareplus => splat::<C, N>(0.0),
+        ElementwiseKind::LeakyRelu => select_many(
             Vector::new(p).equal(&splat::<C, N>(0.0)),
             splat::<C, N>(-0.0),
             x * Vector::new(p),
         ),
-        Elementwise::Elu | Elementwise::SRelu => -Vector::new(p),
+        ElementwiseKind::Elu | ElementwiseKind::SRelu => -Vector::new(p),
         _ => splat::<C, N>(-0.0),
     };
     let y = select_many(neg_inf, left, y);
@@ -314,16 +314,16 @@ pub(crate) fn derivative_special<C: Float, N: Size>(
     x: Vector<C, N>,
     d: Vector<C, N>,
     p: C,
-    #[comptime] kind: Elementwise,
+    #[comptime] kind: ElementwiseKind,
 ) -> Vector<C, N> {
     let (pos_inf, neg_inf) = infinities::<C, N>(x);
     let left = match kind {
-        Elementwise::LeakyRelu => Vector::new(p),
-        Elementwise::Relu
-        | Elementwise::SRelu
-        | Elementwise::Squareplus
-        | Elementwise::Softplus
-        | Elementwise::Elu => splat::<C, N>(0.0),
+        ElementwiseKind::LeakyRelu => Vector::new(p),
+        ElementwiseKind::Relu
+        | ElementwiseKind::SRelu
+        | ElementwiseKind::Squareplus
+        | ElementwiseKind::Softplus
+        | ElementwiseKind::Elu => splat::<C, N>(0.0),
         _ => splat::<C, N>(-0.0),
     };
     let d = select_many(neg_inf, left, d);

@@ -3,12 +3,12 @@
 
 use burn::backend::{Flex, flex::FlexTensor, tensor::FloatTensor};
 use burn::tensor::DType;
+use rectifiers_core::{Elementwise, kernel, prelu::inner_len};
 
-use crate::Elementwise;
-use crate::cpu;
+use crate::RectifierBackend;
 
 /// Runs `$body` with `$T` bound to the element type of a float dtype.
-macro_rules! per_float {
+macro_rules! per_flex_float {
     ($what:expr, $dtype:expr, $T:ident => $body:expr) => {
         match $dtype {
             DType::F32 | DType::Flex32 => {
@@ -64,35 +64,35 @@ fn same_dtype(what: &str, a: &FlexTensor, b: &FlexTensor) {
     assert_eq!(a.dtype(), b.dtype(), "{what}: tensors of different dtypes");
 }
 
-fn forward(kind: Elementwise, x: FlexTensor, p: f64) -> FlexTensor {
+fn forward(f: Elementwise, x: FlexTensor) -> FlexTensor {
     let mut x = contiguous(x);
     let (start, end) = x.layout().contiguous_offsets().expect("contiguous");
-    per_float!(kind.name(), x.dtype(), T => {
+    per_flex_float!(f.name(), x.dtype(), T => {
         if let Some(xy) = x.try_storage_mut::<T>() {
-            cpu::forward_in_place::<T>(kind, p, &mut xy[start..end]);
+            kernel::forward_in_place::<_, T>(&f, &mut xy[start..end]);
             return x;
         }
         let mut y = zeros!(T, x.layout().shape().clone(), x.dtype());
         let xs = x.as_slice::<T>().expect("contiguous");
-        cpu::forward::<T>(kind, p, xs, y.storage_mut::<T>());
+        kernel::forward::<_, T>(&f, xs, y.storage_mut::<T>());
         y
     })
 }
 
-fn backward(kind: Elementwise, x: FlexTensor, grad: FlexTensor, p: f64) -> FlexTensor {
-    same_dtype(kind.name(), &x, &grad);
+fn backward(f: Elementwise, x: FlexTensor, grad: FlexTensor) -> FlexTensor {
+    same_dtype(f.name(), &x, &grad);
     let x = contiguous(x);
     let mut grad = contiguous(grad);
     let (start, end) = grad.layout().contiguous_offsets().expect("contiguous");
-    per_float!(kind.name(), x.dtype(), T => {
+    per_flex_float!(f.name(), x.dtype(), T => {
         let xs = x.as_slice::<T>().expect("contiguous");
         if let Some(g) = grad.try_storage_mut::<T>() {
-            cpu::backward_in_place::<T>(kind, p, xs, &mut g[start..end]);
+            kernel::backward_in_place::<_, T>(&f, xs, &mut g[start..end]);
             return grad;
         }
         let mut dx = zeros!(T, x.layout().shape().clone(), x.dtype());
         let dy = grad.as_slice::<T>().expect("contiguous");
-        cpu::backward::<T>(kind, p, xs, dy, dx.storage_mut::<T>());
+        kernel::backward::<_, T>(&f, xs, dy, dx.storage_mut::<T>());
         dx
     })
 }
@@ -100,11 +100,11 @@ fn backward(kind: Elementwise, x: FlexTensor, grad: FlexTensor, p: f64) -> FlexT
 fn prelu(x: FlexTensor, alpha: FlexTensor) -> FlexTensor {
     same_dtype("prelu", &x, &alpha);
     let (x, alpha) = (contiguous(x), contiguous(alpha));
-    let inner = cpu::prelu_inner(x.layout().shape());
-    per_float!("prelu", x.dtype(), T => {
+    let inner = inner_len(x.layout().shape());
+    per_flex_float!("prelu", x.dtype(), T => {
         let mut y = zeros!(T, x.layout().shape().clone(), x.dtype());
         let (xs, a) = (x.as_slice::<T>().unwrap(), alpha.as_slice::<T>().unwrap());
-        rectifiers_core::kernel::prelu_forward::<T>(xs, a, inner, y.storage_mut::<T>());
+        kernel::prelu_forward::<T>(xs, a, inner, y.storage_mut::<T>());
         y
     })
 }
@@ -113,13 +113,13 @@ fn prelu_backward(x: FlexTensor, alpha: FlexTensor, grad: FlexTensor) -> (FlexTe
     same_dtype("prelu", &x, &alpha);
     same_dtype("prelu", &x, &grad);
     let (x, alpha, grad) = (contiguous(x), contiguous(alpha), contiguous(grad));
-    let inner = cpu::prelu_inner(x.layout().shape());
-    per_float!("prelu", x.dtype(), T => {
+    let inner = inner_len(x.layout().shape());
+    per_flex_float!("prelu", x.dtype(), T => {
         let mut dx = zeros!(T, x.layout().shape().clone(), x.dtype());
         let mut da = zeros!(T, alpha.layout().shape().clone(), x.dtype());
         let (xs, a) = (x.as_slice::<T>().unwrap(), alpha.as_slice::<T>().unwrap());
         let dy = grad.as_slice::<T>().unwrap();
-        rectifiers_core::kernel::prelu_backward::<T>(
+        kernel::prelu_backward::<T>(
             xs,
             a,
             dy,
@@ -131,33 +131,76 @@ fn prelu_backward(x: FlexTensor, alpha: FlexTensor, grad: FlexTensor) -> (FlexTe
     })
 }
 
+/// The axis order that moves `dim` last (a swap, so it is its own inverse).
+fn dim_last(rank: usize, dim: usize) -> Vec<usize> {
+    let mut axes: Vec<usize> = (0..rank).collect();
+    axes.swap(dim, rank - 1);
+    axes
+}
+
 fn lse0_plus(x: FlexTensor, dim: usize) -> FlexTensor {
-    let axes = cpu::dim_last(x.layout().shape().num_dims(), dim);
+    let axes = dim_last(x.layout().shape().num_dims(), dim);
     let x = x.permute(&axes).to_contiguous();
     let mut shape = x.layout().shape().clone();
     let last = axes.len() - 1;
     let n = shape[last];
     shape[last] = 1;
-    per_float!("lse0_plus", x.dtype(), T => {
+    per_flex_float!("lse0_plus", x.dtype(), T => {
         let mut y = zeros!(T, shape, x.dtype());
         let xs = x.as_slice::<T>().unwrap();
-        rectifiers_core::kernel::lse0_plus_forward::<T>(xs, n, y.storage_mut::<T>());
+        kernel::lse0_plus_forward::<T>(xs, n, y.storage_mut::<T>());
         y.permute(&axes)
     })
 }
 
 fn lse0_plus_backward(x: FlexTensor, grad: FlexTensor, dim: usize) -> FlexTensor {
     same_dtype("lse0_plus", &x, &grad);
-    let axes = cpu::dim_last(x.layout().shape().num_dims(), dim);
+    let axes = dim_last(x.layout().shape().num_dims(), dim);
     let x = x.permute(&axes).to_contiguous();
     let grad = grad.permute(&axes).to_contiguous();
     let n = x.layout().shape()[axes.len() - 1];
-    per_float!("lse0_plus", x.dtype(), T => {
+    per_flex_float!("lse0_plus", x.dtype(), T => {
         let mut dx = zeros!(T, x.layout().shape().clone(), x.dtype());
         let (xs, dy) = (x.as_slice::<T>().unwrap(), grad.as_slice::<T>().unwrap());
-        rectifiers_core::kernel::lse0_plus_backward::<T>(xs, dy, n, dx.storage_mut::<T>());
+        kernel::lse0_plus_backward::<T>(xs, dy, n, dx.storage_mut::<T>());
         dx.permute(&axes)
     })
 }
 
-cpu::cpu_backend_impl!(Flex);
+impl RectifierBackend for Flex {
+    fn fused_elementwise(x: FloatTensor<Self>, f: Elementwise) -> FloatTensor<Self> {
+        forward(f, x)
+    }
+
+    fn fused_elementwise_backward(
+        x: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        f: Elementwise,
+    ) -> FloatTensor<Self> {
+        backward(f, x, grad)
+    }
+
+    fn fused_prelu(x: FloatTensor<Self>, alpha: FloatTensor<Self>) -> FloatTensor<Self> {
+        prelu(x, alpha)
+    }
+
+    fn fused_prelu_backward(
+        x: FloatTensor<Self>,
+        alpha: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+    ) -> (FloatTensor<Self>, FloatTensor<Self>) {
+        prelu_backward(x, alpha, grad)
+    }
+
+    fn fused_lse0_plus(x: FloatTensor<Self>, dim: usize) -> FloatTensor<Self> {
+        lse0_plus(x, dim)
+    }
+
+    fn fused_lse0_plus_backward(
+        x: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        dim: usize,
+    ) -> FloatTensor<Self> {
+        lse0_plus_backward(x, grad, dim)
+    }
+}

@@ -8,10 +8,21 @@ mod kernel;
 use burn::backend::tensor::FloatTensor;
 use burn_cubecl::CubeBackend;
 
+use rectifiers_core::Elementwise;
+
 use crate::RectifierBackend;
-use crate::elementwise::elementwise_methods;
 use kernel::{launch_backward, launch_forward};
 
 impl RectifierBackend for CubeBackend {
-    elementwise_methods!(launch_forward, launch_backward);
+    fn fused_elementwise(x: FloatTensor<Self>, f: Elementwise) -> FloatTensor<Self> {
+        launch_forward(f, x)
+    }
+
+    fn fused_elementwise_backward(
+        x: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        f: Elementwise,
+    ) -> FloatTensor<Self> {
+        launch_backward(f, x, grad)
+    }
 }
