@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a CUDA 13.0 toolchain from NVIDIA's pip wheels so that
 # `cargo check -p candle-rectifiers --features cuda` works on a machine with no GPU and no
-# system CUDA (see shared FINDINGS: "CUDA build without a GPU").
+# system CUDA: the nvidia-cuda-nvcc-cu12 wheels carry no nvcc binary, the CUDA 13 ones do.
 #
 # Two ways to use it:
 #   source .ci/cuda-setup.sh                  # exports into the current shell
@@ -28,7 +28,7 @@
 #                     only set when the caller has not set it and g++ is found.
 # Only checking is supported: linking a binary needs `libX.so -> libX.so.13` symlinks in
 # $CUDA_HOME/lib and a stub libcuda.so (there is no driver), and such a binary needs
-# libcuda.so.1 at run time; see the shared FINDINGS.
+# libcuda.so.1 at run time (gpu/build.sh does both).
 
 # When sourced, do not leak `set -e` etc. into the caller's shell: run the work in a function
 # and use explicit error checks.

@@ -18,7 +18,7 @@ grep -qxF "/.gpu/" .git/info/exclude || echo "/.gpu/" >> .git/info/exclude
 # nvcc and the CUDA 13.0 libraries from NVIDIA's wheels (the H200's driver is CUDA 13.0).
 # shellcheck source=../.ci/cuda-setup.sh
 source .ci/cuda-setup.sh
-# Linking needs what the wheels lack (shared FINDINGS): `libX.so` names for the versioned
+# Linking needs what the wheels lack: `libX.so` names for the versioned
 # libraries, and a libcuda.so (the driver's; there is none here). The stub defines every driver
 # entry point cudarc declares, with the soname libcuda.so.1, so the binaries load the real
 # driver there.

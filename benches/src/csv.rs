@@ -1,13 +1,13 @@
 //! The CSV shared with `benches/pytorch_baseline.py`: one [`Row`] per measurement, with
-//! exactly the columns of [`HEADER`].
+//! exactly the columns of [`HEADER`], read and written by the `csv` crate.
 //!
 //! `gbps = bytes / median_ns` (bytes per nanosecond are GB/s); `bytes` follows the crate docs'
 //! formulas; `peak_rss_mib` is empty where not measured. Copy rows have function `copy`,
 //! variant `fresh` or `reused`, pass `fwd` and param 0.
 
-use std::fmt::Write as _;
-use std::io;
 use std::path::Path;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The columns, in order.
 pub const HEADER: &str = "source,backend,function,param,variant,pass,dtype,size,threads,median_ns,min_ns,bytes,gbps,peak_rss_mib";
@@ -16,7 +16,7 @@ pub const HEADER: &str = "source,backend,function,param,variant,pass,dtype,size,
 pub const SOURCE: &str = "rectifiers-bench";
 
 /// One measurement.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     /// Who measured it: [`SOURCE`], or the PyTorch script's name.
     pub source: String,
@@ -25,7 +25,8 @@ pub struct Row {
     /// The function's name, or `copy`.
     pub function: String,
     /// The function's parameter (PReLU: the slope; LSE0+: the dim); NaN where a CSV leaves it
-    /// empty.
+    /// empty (PyTorch's rows, for functions without one).
+    #[serde(deserialize_with = "nan_if_empty")]
     pub param: f64,
     /// `fused`, `fused_inplace`, `composed`, `builtin`, `relu`; `fresh`/`reused` for copies.
     pub variant: String,
@@ -37,111 +38,89 @@ pub struct Row {
     pub size: usize,
     /// Threads the framework computes with.
     pub threads: usize,
-    /// Median time, ns.
+    /// Median time, ns (PyTorch's script may write a fraction; it is truncated).
+    #[serde(deserialize_with = "whole_ns")]
     pub median_ns: u64,
     /// Fastest time, ns.
+    #[serde(deserialize_with = "whole_ns")]
     pub min_ns: u64,
     /// Bytes one call moves.
     pub bytes: u64,
-    /// `bytes / median_ns`.
+    /// `bytes / median_ns`, written with 3 decimals.
+    #[serde(serialize_with = "three_decimals")]
     pub gbps: f64,
-    /// Peak resident-set growth of one call, MiB.
+    /// Peak resident-set growth of one call, MiB, written with 1 decimal.
+    #[serde(serialize_with = "one_decimal")]
     pub peak_rss_mib: Option<f64>,
 }
 
-impl Row {
-    /// The row as one CSV line (no newline).
-    pub fn to_line(&self) -> String {
-        let mut s = String::new();
-        let peak = self
-            .peak_rss_mib
-            .map(|m| format!("{m:.1}"))
-            .unwrap_or_default();
-        write!(
-            s,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{:.3},{}",
-            self.source,
-            self.backend,
-            self.function,
-            self.param,
-            self.variant,
-            self.pass,
-            self.dtype,
-            self.size,
-            self.threads,
-            self.median_ns,
-            self.min_ns,
-            self.bytes,
-            self.gbps,
-            peak
-        )
-        .expect("writing to a String");
-        s
+fn nan_if_empty<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    let s = String::deserialize(d)?;
+    if s.trim().is_empty() {
+        Ok(f64::NAN)
+    } else {
+        s.trim().parse().map_err(serde::de::Error::custom)
     }
+}
 
-    /// Parses one CSV line in [`HEADER`]'s order (no quoting: no field contains a comma).
-    pub fn from_line(line: &str) -> Option<Row> {
-        let f: Vec<&str> = line.trim().split(',').map(str::trim).collect();
-        if f.len() != 14 {
-            return None;
-        }
-        Some(Row {
-            source: f[0].to_owned(),
-            backend: f[1].to_owned(),
-            function: f[2].to_owned(),
-            // PyTorch's rows leave it empty for functions without a parameter.
-            param: f[3].parse().unwrap_or(f64::NAN),
-            variant: f[4].to_owned(),
-            pass: f[5].to_owned(),
-            dtype: f[6].to_owned(),
-            size: f[7].parse().ok()?,
-            threads: f[8].parse().ok()?,
-            median_ns: f[9].parse::<f64>().ok()? as u64,
-            min_ns: f[10].parse::<f64>().ok()? as u64,
-            bytes: f[11].parse().ok()?,
-            gbps: f[12].parse().ok()?,
-            peak_rss_mib: f[13].parse().ok(),
-        })
+fn whole_ns<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let v = f64::deserialize(d)?;
+    if v.is_finite() && v >= 0.0 {
+        Ok(v as u64)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "expected a time in ns, got {v}"
+        )))
+    }
+}
+
+fn three_decimals<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format!("{v:.3}"))
+}
+
+fn one_decimal<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_str(&format!("{v:.1}")),
+        None => s.serialize_str(""),
     }
 }
 
 /// Writes `rows` under [`HEADER`] to `path`.
-pub fn write(path: &Path, rows: &[Row]) -> io::Result<()> {
-    let mut text = String::from(HEADER);
-    text.push('\n');
+pub fn write(path: &Path, rows: &[Row]) -> csv::Result<()> {
+    let mut w = csv::Writer::from_path(path)?;
     for r in rows {
-        text.push_str(&r.to_line());
-        text.push('\n');
+        w.serialize(r)?;
     }
-    std::fs::write(path, text)
+    w.flush()?;
+    Ok(())
 }
 
-/// Reads the rows of a CSV with [`HEADER`] (lines that do not parse are skipped).
-pub fn read(path: &Path) -> io::Result<Vec<Row>> {
-    let text = std::fs::read_to_string(path)?;
-    let mut lines = text.lines();
-    match lines.next() {
-        Some(h) if h.trim() == HEADER => {}
-        other => {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "{}: expected the header {HEADER:?}, got {other:?}",
-                    path.display()
-                ),
-            ));
-        }
+/// Reads the rows of a CSV with [`HEADER`]. A line that does not parse is an error naming it.
+pub fn read(path: &Path) -> Result<Vec<Row>, String> {
+    let mut r = csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let header = r
+        .headers()
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .iter()
+        .collect::<Vec<_>>()
+        .join(",");
+    if header != HEADER {
+        return Err(format!(
+            "{}: expected the header {HEADER:?}, got {header:?}",
+            path.display()
+        ));
     }
-    Ok(lines.filter_map(Row::from_line).collect())
+    r.deserialize()
+        .collect::<csv::Result<Vec<Row>>>()
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_row_survives_a_round_trip() {
-        let row = Row {
+    fn sample() -> Row {
+        Row {
             source: SOURCE.into(),
             backend: "flex".into(),
             function: "squareplus".into(),
@@ -156,17 +135,56 @@ mod tests {
             bytes: 81_920,
             gbps: 6.636,
             peak_rss_mib: Some(1.5),
-        };
-        assert_eq!(Row::from_line(&row.to_line()), Some(row.clone()));
-        let none = Row {
-            peak_rss_mib: None,
-            ..row
-        };
-        assert_eq!(Row::from_line(&none.to_line()), Some(none));
-        let torch = "pytorch,pytorch-cpu,relu,,builtin,fwd,f32,4096,2,1473,1402,32768,22.246,";
-        let torch = Row::from_line(torch).expect("an empty param parses");
-        assert!(torch.param.is_nan());
-        assert_eq!(torch.median_ns, 1473);
+        }
+    }
+
+    fn temp(name: &str, text: &str) -> std::path::PathBuf {
+        let path = std::env::temp_dir().join(format!("rectifiers-{}-{name}", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn rows_survive_a_round_trip() {
+        let rows = vec![
+            sample(),
+            Row {
+                peak_rss_mib: None,
+                ..sample()
+            },
+        ];
+        let path = temp("round-trip.csv", "");
+        write(&path, &rows).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with(HEADER), "{text}");
+        assert!(text.contains(",6.636,1.5\n"), "{text}");
+        assert_eq!(read(&path).unwrap(), rows);
         assert_eq!(HEADER.split(',').count(), 14);
+    }
+
+    #[test]
+    fn pytorch_rows_parse() {
+        let path = temp(
+            "torch.csv",
+            &format!(
+                "{HEADER}\npytorch,pytorch-cpu,relu,,builtin,fwd,f32,4096,2,1473.6,1402,32768,22.246,\n"
+            ),
+        );
+        let rows = read(&path).unwrap();
+        assert!(rows[0].param.is_nan());
+        assert_eq!(rows[0].median_ns, 1473);
+        assert_eq!(rows[0].peak_rss_mib, None);
+    }
+
+    #[test]
+    fn a_malformed_line_is_an_error() {
+        let path = temp(
+            "bad.csv",
+            &format!("{HEADER}\npytorch,pytorch-cpu,relu,,builtin,fwd,f32,lots,2,1,1,1,1.0,\n"),
+        );
+        let e = read(&path).unwrap_err();
+        assert!(e.contains("bad.csv"), "{e}");
+        let path = temp("header.csv", "a,b\n1,2\n");
+        assert!(read(&path).unwrap_err().contains("expected the header"));
     }
 }

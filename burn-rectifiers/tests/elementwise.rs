@@ -12,7 +12,7 @@ use common::{
 use rectifiers_core::{Silu, Squareplus};
 
 /// Relative error allowed on wgpu (f32 formulas without the core's corrections; see
-/// `src/cube/formulas.rs`), with `|want|` floored at `FLOOR` so results near 0 are compared
+/// `src/backends/cube/formulas.rs`), with `|want|` floored at `FLOOR` so results near 0 are compared
 /// absolutely. Measured maxima are printed by `forward_matches_core`.
 const WGPU_TOL: f64 = 1.0e-4;
 const FLOOR: f64 = 1.0e-3;

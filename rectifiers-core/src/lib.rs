@@ -38,6 +38,36 @@
 //! # Ok::<(), rectifiers_core::ParamError>(())
 //! ```
 //!
+//! # One list
+//!
+//! [`ElementwiseKind`] lists the elementwise functions, and [`Elementwise`] is one of them with
+//! its validated parameter: the value the framework crates, their tests and the benchmarks pass
+//! around. It parses from and prints as text (`squareplus(b=4)`), and with the `serde` feature
+//! (de)serialises as `"relu"` or `{"squareplus": 4.0}`. The slice kernels take it like any
+//! [`Rectifier`] and run the concrete function's loop ([`Rectifier::dispatch`]).
+//!
+//! ```
+//! use rectifiers_core::{Elementwise, ElementwiseKind, kernel};
+//!
+//! let f: Elementwise = "softplus(k=10)".parse()?;
+//! assert_eq!(f.kind(), ElementwiseKind::Softplus);
+//! let mut y = [0.0_f32; 2];
+//! kernel::forward(&f, &[0.0, 1.0], &mut y);
+//! // mpmath: log1p(exp(10))/10 = 1.00000453988992...; the nearest f32 is 1.00000453 (1.0000045).
+//! assert_eq!(y[1], 1.0000045);
+//! # Ok::<(), rectifiers_core::ParseElementwiseError>(())
+//! ```
+//!
+//! # Adding a function
+//!
+//! Its file here (the type, its parameter check, the `Rectifier` impl, the formula and why it
+//! is evaluated that way), two lines in `lib.rs`, a variant and one arm per `match` in
+//! `src/family.rs`, its mpmath expression in `tests/reference/generate.py` and its limits in
+//! `tests/edge_cases.rs`; every test of this crate then covers it. In each framework crate: its
+//! public function, its GPU formula, its module and config entry; the compiler points at every
+//! `match` that must learn it (neither enum is `#[non_exhaustive]`). The repository's
+//! `ARCHITECTURE.md` lists the files.
+//!
 //! # Accuracy
 #![doc = include_str!("../ACCURACY.md")]
 #![warn(missing_docs)]

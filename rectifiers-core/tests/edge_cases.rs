@@ -1,5 +1,6 @@
 //! Edge cases: NaN, infinities, signed zeros, the largest finite values, and the exact values
-//! at 0. Limits follow from the formulas in DESIGN.md (e.g. `elu(-inf) = -alpha`).
+//! at 0. Limits follow from each function's formula in its file's docs (e.g.
+//! `elu(-inf) = -alpha`).
 
 mod support;
 

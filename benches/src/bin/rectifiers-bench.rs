@@ -9,40 +9,103 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use rectifiers_benches::run::{Plan, run};
 use rectifiers_benches::{
     Backend, Dtype, Function, Pass, ROW, Variant, chart, csv, format_size, parse_size, table,
 };
 
-const USAGE: &str = "\
-rectifiers-bench: time the rectifiers' fused ops against composed and built-in framework ops
+/// Time the rectifiers' fused ops against composed and built-in framework ops.
+///
+/// Lists are comma-separated.
+#[derive(Parser, Debug)]
+#[command(
+    name = "rectifiers-bench",
+    after_help = "Bytes moved: fwd = 2 n s (read x, write y), fwdbwd = 5 n s (+ read x, read dy, \
+                  write dx), copy = 2 n s; n elements of s bytes (LSE0+: see the crate docs). \
+                  wgpu on lavapipe needs XDG_RUNTIME_DIR=/tmp."
+)]
+struct Cli {
+    /// ndarray, flex, candle, wgpu, cuda, candle-cuda (wgpu, cuda and candle-cuda need the
+    /// cargo features wgpu, burn-cuda, candle-cuda) [default: the CPU backends of this build]
+    #[arg(long = "backend", value_delimiter = ',', value_parser = backend)]
+    backends: Vec<Backend>,
+    /// relu, leaky_relu, gelu, gelu_tanh, silu, softplus, softplus_approx, elu, srelu, mish,
+    /// squareplus (each with its default parameter, or as `squareplus(b=0.5)`), prelu,
+    /// lse0_plus, or all
+    #[arg(long = "function", value_delimiter = ',', default_value = "all", value_parser = functions)]
+    functions: Vec<Vec<Function>>,
+    /// Elements, with Ki/Mi suffixes, multiples of 64
+    #[arg(long = "size", value_delimiter = ',', default_value = "4Ki,256Ki,16Mi", value_parser = size)]
+    sizes: Vec<usize>,
+    /// f32, f16, bf16
+    #[arg(long = "dtype", value_delimiter = ',', default_value = "f32", value_parser = by_name(&Dtype::ALL, Dtype::name))]
+    dtypes: Vec<Dtype>,
+    /// fwd, fwdbwd
+    #[arg(long = "pass", value_delimiter = ',', default_value = "fwd,fwdbwd", value_parser = by_name(&Pass::ALL, Pass::name))]
+    passes: Vec<Pass>,
+    /// fused, fused_inplace, composed, builtin, relu [default: all]
+    #[arg(long = "variant", value_delimiter = ',', value_parser = by_name(&Variant::ALL, Variant::name))]
+    variants: Vec<Variant>,
+    /// Timed repetitions at >= 1Mi elements; smaller sizes get up to 64x more
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    reps: u64,
+    /// Skip the peak-memory probe
+    #[arg(long)]
+    no_memory: bool,
+    /// Where NAME.csv, NAME.png and NAME.md go [default: benches/results]
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// The file stem
+    #[arg(long, default_value = "rectifiers-bench")]
+    name: String,
+    /// PyTorch's CSV for the "x PyTorch" column, used when it exists [default:
+    /// benches/results/pytorch.csv]
+    #[arg(long)]
+    pytorch: Option<PathBuf>,
+}
 
-USAGE:
-  cargo run --release -p rectifiers-benches --bin rectifiers-bench -- [OPTIONS]
+/// A parser of one of `all`'s values by its name.
+fn by_name<T: Copy + Send + Sync + 'static>(
+    all: &'static [T],
+    name: fn(T) -> &'static str,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static {
+    move |s: &str| {
+        all.iter().copied().find(|&x| name(x) == s).ok_or_else(|| {
+            let names: Vec<_> = all.iter().map(|&x| name(x)).collect();
+            format!("expected one of {}", names.join(", "))
+        })
+    }
+}
 
-OPTIONS (lists are comma-separated):
-  --backend LIST    ndarray, flex, candle, wgpu, cuda, candle-cuda (wgpu, cuda and candle-cuda
-                    need the cargo features wgpu, burn-cuda, candle-cuda)
-                    [default: the CPU backends of this build]
-  --function LIST   relu, leaky_relu, gelu, gelu_tanh, silu, softplus, softplus_approx, elu,
-                    srelu, mish, squareplus, prelu, lse0_plus, or all [default: all]
-  --size LIST       elements, with Ki/Mi suffixes, multiples of 64 [default: 4Ki,256Ki,16Mi]
-  --dtype LIST      f32, f16, bf16 [default: f32]
-  --pass LIST       fwd, fwdbwd [default: fwd,fwdbwd]
-  --variant LIST    fused, fused_inplace, composed, builtin, relu [default: all]
-  --reps N          timed repetitions at >= 1Mi elements; smaller sizes get up to 64x more
-                    [default: 10]
-  --no-memory       skip the peak-memory probe
-  --out DIR         where NAME.csv, NAME.png and NAME.md go [default: benches/results]
-  --name NAME       the file stem [default: rectifiers-bench]
-  --pytorch FILE    PyTorch's CSV for the \"x PyTorch\" column, used when it exists
-                    [default: benches/results/pytorch.csv]
-  -h, --help        this text
+fn backend(s: &str) -> Result<Backend, String> {
+    by_name(&Backend::ALL, Backend::name)(s)
+}
 
-Bytes moved: fwd = 2 n s (read x, write y), fwdbwd = 5 n s (+ read x, read dy, write dx),
-copy = 2 n s; n elements of s bytes (LSE0+: see the crate docs). wgpu on lavapipe needs
-XDG_RUNTIME_DIR=/tmp.";
+/// One function, or every function for `all`.
+fn functions(s: &str) -> Result<Vec<Function>, String> {
+    if s == "all" {
+        return Ok(Function::all());
+    }
+    Function::from_name(s).map(|f| vec![f]).ok_or_else(|| {
+        // The core's message says which names exist, or what is wrong with the parameter.
+        match s.parse::<rectifiers_core::Elementwise>() {
+            Err(e) => e.to_string(),
+            Ok(_) => format!("unknown function {s:?}"),
+        }
+    })
+}
+
+fn size(s: &str) -> Result<usize, String> {
+    match parse_size(s) {
+        Some(n) if n > 0 && n % ROW == 0 => Ok(n),
+        Some(n) => Err(format!(
+            "sizes must be positive multiples of {ROW}, got {n}"
+        )),
+        None => Err("expected a number of elements such as 4096, 4Ki or 16Mi".to_owned()),
+    }
+}
 
 /// The parsed command line.
 struct Args {
@@ -52,94 +115,42 @@ struct Args {
     pytorch: PathBuf,
 }
 
-fn list<T>(value: &str, what: &str, parse: impl Fn(&str) -> Option<T>) -> Result<Vec<T>, String> {
-    value
-        .split(',')
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| parse(s.trim()).ok_or_else(|| format!("unknown {what}: {s:?}")))
-        .collect()
-}
-
-fn by_name<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str) -> impl Fn(&str) -> Option<T> {
-    move |s| all.iter().copied().find(|&x| name(x) == s)
-}
-
-fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
-    let results = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("results");
-    let mut plan = Plan {
-        backends: [Backend::NdArray, Backend::Flex, Backend::Candle]
-            .into_iter()
-            .filter(|b| b.compiled())
-            .collect(),
-        functions: Function::all(),
-        sizes: vec![4 << 10, 256 << 10, 16 << 20],
-        dtypes: vec![Dtype::F32],
-        passes: Pass::ALL.to_vec(),
-        variants: Variant::ALL.to_vec(),
-        reps: 10,
-        memory: true,
-    };
-    let mut args = Args {
-        plan: plan.clone(),
-        out: results.clone(),
-        name: "rectifiers-bench".to_owned(),
-        pytorch: results.join("pytorch.csv"),
-    };
-    while let Some(flag) = argv.next() {
-        if flag == "-h" || flag == "--help" {
-            return Ok(None);
-        }
-        if flag == "--no-memory" {
-            plan.memory = false;
-            continue;
-        }
-        let value = argv.next().ok_or_else(|| format!("{flag} needs a value"))?;
-        match flag.as_str() {
-            "--backend" => {
-                plan.backends = list(&value, "backend", by_name(&Backend::ALL, Backend::name))?
-            }
-            "--function" if value == "all" => plan.functions = Function::all(),
-            "--function" => plan.functions = list(&value, "function", Function::from_name)?,
-            "--size" => plan.sizes = list(&value, "size", parse_size)?,
-            "--dtype" => plan.dtypes = list(&value, "dtype", by_name(&Dtype::ALL, Dtype::name))?,
-            "--pass" => plan.passes = list(&value, "pass", by_name(&Pass::ALL, Pass::name))?,
-            "--variant" => {
-                plan.variants = list(&value, "variant", by_name(&Variant::ALL, Variant::name))?
-            }
-            "--reps" => {
-                plan.reps = value
-                    .parse()
-                    .ok()
-                    .filter(|&n| n > 0)
-                    .ok_or_else(|| format!("--reps needs a positive count, got {value:?}"))?
-            }
-            "--out" => args.out = PathBuf::from(value),
-            "--name" => args.name = value,
-            "--pytorch" => args.pytorch = PathBuf::from(value),
-            _ => return Err(format!("unknown option {flag:?}")),
+impl From<Cli> for Args {
+    fn from(cli: Cli) -> Self {
+        let results = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("results");
+        let backends = if cli.backends.is_empty() {
+            [Backend::NdArray, Backend::Flex, Backend::Candle]
+                .into_iter()
+                .filter(|b| b.compiled())
+                .collect()
+        } else {
+            cli.backends
+        };
+        let variants = if cli.variants.is_empty() {
+            Variant::ALL.to_vec()
+        } else {
+            cli.variants
+        };
+        Args {
+            plan: Plan {
+                backends,
+                functions: cli.functions.into_iter().flatten().collect(),
+                sizes: cli.sizes,
+                dtypes: cli.dtypes,
+                passes: cli.passes,
+                variants,
+                reps: cli.reps as usize,
+                memory: !cli.no_memory,
+            },
+            out: cli.out.unwrap_or_else(|| results.clone()),
+            name: cli.name,
+            pytorch: cli.pytorch.unwrap_or_else(|| results.join("pytorch.csv")),
         }
     }
-    if let Some(&bad) = plan.sizes.iter().find(|&&n| n == 0 || n % ROW != 0) {
-        return Err(format!(
-            "sizes must be positive multiples of {ROW}, got {bad}"
-        ));
-    }
-    args.plan = plan;
-    Ok(Some(args))
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1)) {
-        Ok(Some(args)) => args,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("error: {e}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+    let args = Args::from(Cli::parse());
     let plan = &args.plan;
     let progress = ProgressBar::new(plan.ticks());
     progress.set_style(
@@ -162,7 +173,7 @@ fn main() -> ExitCode {
         match csv::read(&args.pytorch) {
             Ok(rows) => rows,
             Err(e) => {
-                eprintln!("ignoring {}: {e}", args.pytorch.display());
+                eprintln!("ignoring the PyTorch rows: {e}");
                 Vec::new()
             }
         }
@@ -232,5 +243,53 @@ fn main() -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Args, clap::Error> {
+        let argv = std::iter::once("rectifiers-bench").chain(args.iter().copied());
+        Cli::try_parse_from(argv).map(Args::from)
+    }
+
+    #[test]
+    fn defaults_and_lists() {
+        let a = parse(&[]).unwrap();
+        assert_eq!(a.plan.functions, Function::all());
+        assert_eq!(a.plan.sizes, [4 << 10, 256 << 10, 16 << 20]);
+        assert_eq!(a.plan.passes, Pass::ALL);
+        assert_eq!(a.plan.reps, 10);
+        assert!(a.plan.memory);
+        let a = parse(&[
+            "--function",
+            "relu,squareplus(b=0.5)",
+            "--size",
+            "64,1Ki",
+            "--dtype",
+            "f16",
+            "--reps",
+            "3",
+            "--no-memory",
+        ])
+        .unwrap();
+        assert_eq!(a.plan.functions.len(), 2);
+        assert_eq!(a.plan.functions[1].param(), 0.5);
+        assert_eq!(a.plan.sizes, [64, 1024]);
+        assert_eq!(a.plan.dtypes, [Dtype::F16]);
+        assert_eq!((a.plan.reps, a.plan.memory), (3, false));
+    }
+
+    #[test]
+    fn bad_values_are_errors_that_say_why() {
+        let msg = |args: &[&str]| parse(args).err().expect("an error").to_string();
+        assert!(msg(&["--size", "100"]).contains("multiples of 64"));
+        assert!(msg(&["--function", "sqareplus"]).contains("unknown function `sqareplus`"));
+        assert!(msg(&["--function", "squareplus(b=-1)"]).contains("b = -1"));
+        assert!(msg(&["--dtype", "f8"]).contains("expected one of f32, f16, bf16"));
+        assert!(msg(&["--reps", "0"]).contains("0"));
+        assert!(msg(&["--frobnicate"]).contains("--frobnicate"));
     }
 }
