@@ -6,10 +6,14 @@
 //   <op>_bwd_<dtype>    its backward from the saved input: dx = dy * f'(x)
 //                       (numel, num_dims, info_x, info_dy, param, x, dy, dx)
 //   uprelu_<dtype>      (numel, channels, inner, x, alpha, y)
-//   prelu_bwd_<dtype>   (numel, channels, inner, x, alpha, dy, dx, dalpha_acc, use_shared)
-//   prelu_dalpha_<dtype> (channels, dalpha_acc, dalpha)
-//   lse0_plus_fwd_<dtype> (rows, n, x, y)
-//   lse0_plus_bwd_<dtype> (rows, n, x, dy, dx)
+//   prelu_bwd_elems_<dtype> (numel, channels, inner, threads, x, alpha, dy, dx, part)
+//   prelu_bwd_rows_<dtype>  (numel, channels, inner, segs, seg_len, slots, x, alpha, dy, dx, part)
+//   prelu_dalpha_<dtype>    (channels, w, q, part, dalpha)
+//   lse0_plus_fwd_<dtype>   (rows, n, tpr, vec, x, y)
+//   lse0_plus_bwd_<dtype>   (rows, n, tpr, vec, x, dy, dx)
+//   lse0_plus_part_<dtype>  (rows, n, chunks, vec, x, part)
+//   lse0_plus_merge_<dtype> (rows, chunks, part, y, row_state)
+//   lse0_plus_bwd_split_<dtype> (rows, n, chunks, vec, row_state, x, dy, dx)
 // with <op> one of relu, leaky_relu, gelu, gelu_tanh, silu, softplus, softplus_approx, elu,
 // srelu, mish, squareplus. `info` is dims then strides (in elements) of the input, or null when
 // it is contiguous; outputs are contiguous. `param` is the op's parameter (slope, k, alpha, a
