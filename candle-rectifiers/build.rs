@@ -1,6 +1,8 @@
 //! With the `cuda` feature, compiles `kernels/*.cu` to PTX with `nvcc --ptx` into `OUT_DIR`
-//! (`src/cuda.rs` embeds it with `include_str!`). Without the feature it does nothing, so no CUDA
-//! toolkit is needed for CPU builds.
+//! (`src/cuda.rs` embeds it with `include_str!`). Always, and without any CUDA toolkit, it
+//! copies the launch constants of the reduction kernels (the integer `#define`s of
+//! [`CONSTANT_HEADERS`]) into `OUT_DIR/kernel_constants.rs` for `src/launch.rs`, so the host's
+//! launch shapes and the kernels' loops cannot disagree.
 //!
 //! Environment:
 //! - `CUDA_COMPUTE_CAP`: target architecture, e.g. `90` (H100/H200), `90a`, `8.6`. Unset: asks
@@ -18,8 +20,15 @@ use std::process::Command;
 /// default).
 const DEFAULT_COMPUTE_CAP: &str = "80";
 
+/// The headers whose integer `#define`s become Rust constants.
+const CONSTANT_HEADERS: [&str; 2] = ["kernels/lse0_plus.cuh", "kernels/prelu.cuh"];
+
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
+    let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR"));
+    let manifest_dir =
+        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    write_kernel_constants(&manifest_dir, &out_dir);
     if env::var_os("CARGO_FEATURE_CUDA").is_none() {
         return;
     }
@@ -33,10 +42,7 @@ fn main() {
         println!("cargo::rerun-if-env-changed={var}");
     }
 
-    let manifest_dir =
-        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     let kernels = manifest_dir.join("kernels");
-    let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR"));
     let nvcc = find_nvcc();
     let arch = compute_cap();
 
@@ -63,6 +69,30 @@ fn main() {
         let ptx = out_dir.join(src.with_extension("ptx").file_name().expect("file name"));
         compile_ptx(&nvcc, &arch, &kernels, src, &ptx);
     }
+}
+
+/// `#define NAME 123` lines of [`CONSTANT_HEADERS`] as `pub(crate) const NAME: usize = 123;`.
+fn write_kernel_constants(manifest_dir: &Path, out_dir: &Path) {
+    let mut rust = String::new();
+    for header in CONSTANT_HEADERS {
+        let path = manifest_dir.join(header);
+        println!("cargo::rerun-if-changed={}", path.display());
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        for line in text.lines() {
+            let mut words = line.split_whitespace();
+            if let (Some("#define"), Some(name), Some(value), None) =
+                (words.next(), words.next(), words.next(), words.next())
+                && let Ok(value) = value.parse::<usize>()
+            {
+                rust.push_str(&format!(
+                    "/// `{name}` of `{header}`.\npub(crate) const {name}: usize = {value};\n"
+                ));
+            }
+        }
+    }
+    let dest = out_dir.join("kernel_constants.rs");
+    std::fs::write(&dest, rust).unwrap_or_else(|e| panic!("cannot write {}: {e}", dest.display()));
 }
 
 /// `nvcc --ptx` one translation unit. No `--use_fast_math`: the kernels rely on the accurate

@@ -8,6 +8,11 @@
 # as separate .xz files, are 16 MB together).
 #
 #   gpu/build.sh [tests] [bench]      (both when no argument)
+#
+# BURN_CUDA=1 also builds burn-rectifiers' tests with `cuda` (Debian's LLVM standing in for
+# tracel's download, .ci/llvm-setup.sh; gpu/FINDINGS.md): the same two burn binaries then run
+# on CUDA too (and `Device::default()` becomes CUDA), but carry LLVM (estimated 10 MB more in
+# the bundle; not yet tried against the 64 MiB limit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${*:-tests bench}"
@@ -50,8 +55,14 @@ for line in sys.stdin:
     done
 }
 
+burn_features=wgpu,vulkan,flex
+if [ "${BURN_CUDA:-0}" = 1 ]; then
+    # shellcheck source=../.ci/llvm-setup.sh
+    source .ci/llvm-setup.sh
+    burn_features=$burn_features,cuda
+fi
 if [[ "$what" == *tests* ]]; then
-    cargo test -p burn-rectifiers --features wgpu,vulkan,flex --no-run --message-format=json \
+    cargo test -p burn-rectifiers --features "$burn_features" --no-run --message-format=json \
         | strip_into_bin burn
     cargo test -p candle-rectifiers --features cuda --no-run --message-format=json \
         | strip_into_bin candle
@@ -63,9 +74,10 @@ if [[ "$what" == *bench* ]]; then
 fi
 
 # What gpu/run.sh runs: the tests that reach a GPU (burn's modules and unit tests, and
-# candle's kernel_formulas, are CPU checks that CI runs), and the bench CLI.
+# candle's kernel_formulas and kernel_reductions, are CPU checks that CI runs), candle's
+# reduction_bandwidth timing, and the bench CLI.
 keep=(burn-elementwise burn-prelu_lse0 candle-inplace candle-lse0_plus candle-modules candle-ops
-      candle-prelu bench-rectifiers-bench)
+      candle-prelu candle-reduction_bandwidth bench-rectifiers-bench)
 present=()
 for b in "${keep[@]}"; do [ -f "$bin/$b" ] && present+=("$b"); done
 tar -C "$bin" -cf - "${present[@]}" | xz --lzma2=preset=9,dict=256MiB -T1 > .gpu/gpu.tar.xz

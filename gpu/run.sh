@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs on the GPU machine what gpu/build.sh bundled into .gpu/gpu.tar.xz: the GPU tests of
 # burn-rectifiers (wgpu through cubecl's SPIR-V compiler on NVIDIA's Vulkan driver) and of
-# candle-rectifiers (CUDA), then the bench CLI on wgpu and candle-cuda at 16Mi and 256Mi f32.
+# candle-rectifiers (CUDA), candle's LSE0+/PReLU bandwidth table (reduction_bandwidth), then the
+# bench CLI on wgpu and candle-cuda at 16Mi and 256Mi f32.
 # Logs, CSV and tables go to $OUT. With the device tool, from the repository root:
 #
 #   run(command = "bash gpu/run.sh", carry = [".gl", ".gpu"], timeout_s = 560)
@@ -37,7 +38,15 @@ for t in burn-* candle-*; do
     timeout 120 "./$t" --test-threads 1 --nocapture >> "$out/tests.log" 2>&1 \
         || { status=1; echo "FAILED: $t" >> "$out/tests.log"; }
 done
-grep -E "^(== |test result|FAILED|failures:|    [a-z_:]+$)" "$out/tests.log"
+# LSE0+ and PReLU against the device copy at 256Mi f32 (an ignored test: a timing).
+if [ -f candle-reduction_bandwidth ]; then
+    echo "== candle-reduction_bandwidth --ignored" >> "$out/tests.log"
+    timeout 120 ./candle-reduction_bandwidth --ignored --test-threads 1 --nocapture \
+        >> "$out/tests.log" 2>&1 \
+        || { status=1; echo "FAILED: reduction_bandwidth" >> "$out/tests.log"; }
+fi
+summary="^(== |test result|FAILED|failures:|    [a-z_:]+$|skipping|256Mi f32 on|\| (lse0|prelu))"
+grep -E "$summary" "$out/tests.log" | uniq
 for size in 16Mi 256Mi; do
     echo "== bench $size ($(left) s left)"
     timeout "$(left)" ./bench-rectifiers-bench --backend wgpu,candle-cuda --function all \

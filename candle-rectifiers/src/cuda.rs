@@ -11,10 +11,11 @@
 //! | [`unary_fwd_in_place`] | the same kernel with `inp == out` |
 //! | [`unary_bwd`] | `<op>_bwd_<dtype>`: `dx = dy * f'(x)` from the saved input |
 //! | [`prelu_fwd`] | `uprelu_<dtype>` |
-//! | [`prelu_bwd`] | `prelu_bwd_<dtype>`, then `prelu_dalpha_<dtype>` |
-//! | [`lse0_plus_fwd`] / [`lse0_plus_bwd`] | `lse0_plus_fwd_<dtype>` / `lse0_plus_bwd_<dtype>` |
+//! | [`prelu_bwd`] | `prelu_bwd_elems_<dtype>` or `prelu_bwd_rows_<dtype>`, then `prelu_dalpha_*` |
+//! | [`lse0_plus_fwd`] | `lse0_plus_fwd_<dtype>`, or `lse0_plus_part_*` + `lse0_plus_merge_*` |
+//! | [`lse0_plus_bwd`] | `lse0_plus_bwd_<dtype>`, or `lse0_plus_part_*`, `merge_*`, `bwd_split_*` |
 //!
-//! [`concat`] packs two results into one buffer with device copies.
+//! The reductions' launch shapes come from [`crate::launch`], from the shape alone.
 //!
 //! Elementwise ops accept any layout (strided inputs are indexed by the kernel); PReLU and
 //! LSE0+ need contiguous inputs. Outputs are fresh contiguous buffers, except in place, where
@@ -26,6 +27,10 @@ use candle_core::cuda_backend::cudarc::driver::{
 };
 use candle_core::cuda_backend::{CudaDType, CudaDevice, CudaStorage, SlicePtrOrNull, WrapErr};
 use candle_core::{DType, Layout, Result, WithDType, bail};
+
+use crate::launch::{
+    LSE_PART_BYTES, LSE_SPLIT_THREADS, LsePlan, PRELU_BLOCK, PreluMode, PreluPlan,
+};
 
 /// The PTX of `kernels/rectifiers.cu`, built by `build.rs`.
 const PTX: &str = include_str!(concat!(env!("OUT_DIR"), "/rectifiers.ptx"));
@@ -51,12 +56,7 @@ pub(crate) const UNARY_OPS: [&str; 11] = [
 const BLOCK: u32 = 256;
 /// Grid cap of the grid-stride elementwise kernels.
 const MAX_BLOCKS: usize = 1 << 16;
-/// Grid cap of `prelu_bwd`: each block flushes up to `channels` partial sums with atomics.
-const PRELU_BWD_MAX_BLOCKS: usize = 1024;
-/// Up to this many channels, `prelu_bwd` accumulates per block in shared memory
-/// (8 bytes a channel: 32 KiB, under the 48 KiB available without opt-in).
-const PRELU_SHARED_MAX_CHANNELS: usize = 4096;
-/// Grid cap of the LSE0+ kernels (one block per row, grid-stride over rows).
+/// Grid cap of the LSE0+ kernels and of `prelu_dalpha` (grid-stride over rows or channels).
 const LSE_MAX_BLOCKS: usize = 65_535;
 
 /// The element types with kernels: f32, f64, f16, bf16.
@@ -141,7 +141,7 @@ fn contiguous_view<'a, T: Elem>(
 }
 
 /// A device buffer of `len` elements that the caller then writes entirely.
-fn alloc_out<T: Elem>(dev: &CudaDevice, len: usize) -> Result<CudaSlice<T>> {
+fn alloc_out<T: DeviceRepr>(dev: &CudaDevice, len: usize) -> Result<CudaSlice<T>> {
     // SAFETY: the memory is uninitialised; every caller writes all `len` elements (a kernel
     // launch or device copies) before the buffer is returned, or `len` is 0.
     unsafe { dev.alloc::<T>(len) }
@@ -369,10 +369,23 @@ fn prelu_fwd_t<T: Elem>(
     Ok(CudaStorage::wrap_cuda_slice(y, dev.clone()))
 }
 
-/// PReLU backward: `(dx, dalpha)` with `dx = dy` where `x > 0`, else `alpha[c] dy`, and
-/// `dalpha[c]` the sum of `x dy` over channel `c` where `x <= 0` (or NaN), accumulated in f64
-/// and rounded once to the dtype. The order of the f64 atomic additions is not fixed, so the
-/// last bits of `dalpha` may vary between runs. `x`, `alpha` and `dy` must be contiguous.
+/// Whether `ptr` (a device address) is 16-byte aligned, for the kernels' 128-bit accesses.
+fn aligned16<T: Elem, S: DevicePtr<T>>(dev: &CudaDevice, s: &S) -> bool {
+    let stream = dev.cuda_stream();
+    let (ptr, _record) = s.device_ptr(&stream);
+    ptr.is_multiple_of(16)
+}
+
+/// Elements of T in a 16-byte vector.
+fn vec_width<T>() -> usize {
+    16 / std::mem::size_of::<T>()
+}
+
+/// PReLU backward: `[dx..., dalpha...]` in one buffer, as the CPU op packs them, written there
+/// by the kernels (no copy). `dx = dy` where `x > 0`, else `alpha[c] dy`; `dalpha[c]` the sum
+/// of `x dy` over channel `c` where `x <= 0` (or NaN), in f64, compensated, rounded once to the
+/// dtype. The summation order depends on the shape only (no atomics): the same bits on every
+/// run. `x`, `alpha` and `dy` must be contiguous.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn prelu_bwd(
     x: &CudaStorage,
@@ -383,7 +396,7 @@ pub(crate) fn prelu_bwd(
     ldy: &Layout,
     channels: usize,
     inner: usize,
-) -> Result<(CudaStorage, CudaStorage)> {
+) -> Result<CudaStorage> {
     check_same_dtype("prelu backward", ("x", x.dtype()), ("alpha", alpha.dtype()))?;
     check_same_dtype("prelu backward", ("x", x.dtype()), ("dy", dy.dtype()))?;
     if lx.shape() != ldy.shape() {
@@ -408,7 +421,7 @@ fn prelu_bwd_t<T: Elem>(
     ldy: &Layout,
     channels: usize,
     inner: usize,
-) -> Result<(CudaStorage, CudaStorage)> {
+) -> Result<CudaStorage> {
     const OP: &str = "prelu backward";
     let dev = x.device();
     let numel = lx.shape().elem_count();
@@ -417,99 +430,102 @@ fn prelu_bwd_t<T: Elem>(
     let alphas = contiguous_view::<T>(alpha, la, OP, "alpha")?;
     let dys = contiguous_view::<T>(dy, ldy, OP, "dy")?;
     let dtype = T::DTYPE.as_str();
-
-    let mut dx = alloc_out::<T>(dev, numel)?;
-    let mut acc = dev.alloc_zeros::<f64>(channels)?;
-    if numel > 0 {
-        let use_shared = channels <= PRELU_SHARED_MAX_CHANNELS;
-        let cfg = LaunchConfig {
-            grid_dim: (
-                grid(numel.div_ceil(BLOCK as usize), PRELU_BWD_MAX_BLOCKS),
-                1,
-                1,
-            ),
-            block_dim: (BLOCK, 1, 1),
-            // At most 4096 * 8 bytes: fits in u32.
-            shared_mem_bytes: if use_shared { (channels * 8) as u32 } else { 0 },
-        };
-        let use_shared = i32::from(use_shared);
-        let func = dev.get_or_load_custom_func(&format!("prelu_bwd_{dtype}"), MODULE, PTX)?;
-        let mut b = func.builder();
-        b.arg(&numel);
-        b.arg(&channels);
-        b.arg(&inner);
-        b.arg(&xs);
-        b.arg(&alphas);
-        b.arg(&dys);
-        b.arg(&mut dx);
-        b.arg(&mut acc);
-        b.arg(&use_shared);
-        // SAFETY: the arguments match `prelu_bwd_<dtype>(size_t numel, size_t channels,
-        // size_t inner, const T *x, const T *alpha, const T *dy, T *dx, double *dalpha_acc,
-        // int use_shared)`. `xs`, `dys` and `dx` hold `numel` elements, `alphas` and the zeroed
-        // f64 `acc` hold `channels`; the channel index (i / inner) % channels is in range. With
-        // use_shared = 1 the launch provides channels * 8 bytes of dynamic shared memory, the
-        // size of the kernel's per-block double accumulators.
-        unsafe { b.launch(cfg) }.w()?;
+    if numel == 0 {
+        // No elements: dalpha is all zeros.
+        let out = dev.alloc_zeros::<T>(channels)?;
+        return Ok(CudaStorage::wrap_cuda_slice(out, dev.clone()));
     }
 
-    let mut dalpha = alloc_out::<T>(dev, channels)?;
+    let plan = PreluPlan::new(numel, channels, inner);
+    let mut out = alloc_out::<T>(dev, numel + channels)?;
+    // One compensated f64 sum (two f64) per slot, every one written by pass 1.
+    let mut part = alloc_out::<f64>(dev, 2 * plan.slots)?;
+    {
+        let mut dx = out.slice_mut(..numel);
+        match plan.mode {
+            PreluMode::Elems => {
+                let func =
+                    dev.get_or_load_custom_func(&format!("prelu_bwd_elems_{dtype}"), MODULE, PTX)?;
+                let mut b = func.builder();
+                b.arg(&numel);
+                b.arg(&channels);
+                b.arg(&plan.inner);
+                b.arg(&plan.slots);
+                b.arg(&xs);
+                b.arg(&alphas);
+                b.arg(&dys);
+                b.arg(&mut dx);
+                b.arg(&mut part);
+                let Ok(blocks) = u32::try_from(plan.slots.div_ceil(PRELU_BLOCK)) else {
+                    bail!("{OP}: {numel} elements need too large a grid ({plan:?})");
+                };
+                let cfg = LaunchConfig {
+                    grid_dim: (blocks, 1, 1),
+                    block_dim: (PRELU_BLOCK as u32, 1, 1),
+                    shared_mem_bytes: 0,
+                };
+                // SAFETY: the arguments match `prelu_bwd_elems_<dtype>(size_t numel,
+                // size_t channels, size_t inner, size_t threads, const T *x, const T *alpha,
+                // const T *dy, T *dx, CompSum<double> *part)` (CompSum<double> is two doubles).
+                // `xs`, `dys` and `dx` hold `numel` elements, `alphas` `channels`; the kernel's
+                // threads t < plan.slots (the grid has at least that many) read alpha at
+                // (t / inner) % channels, touch elements t + k * slots < numel and write
+                // part[t], of the 2 * slots f64 allocated.
+                unsafe { b.launch(cfg) }.w()?;
+            }
+            PreluMode::Rows { seg_len } => {
+                let func =
+                    dev.get_or_load_custom_func(&format!("prelu_bwd_rows_{dtype}"), MODULE, PTX)?;
+                let mut b = func.builder();
+                b.arg(&numel);
+                b.arg(&channels);
+                b.arg(&plan.inner);
+                b.arg(&plan.w);
+                b.arg(&seg_len);
+                b.arg(&plan.slots);
+                b.arg(&xs);
+                b.arg(&alphas);
+                b.arg(&dys);
+                b.arg(&mut dx);
+                b.arg(&mut part);
+                let Ok(blocks) = u32::try_from(plan.slots) else {
+                    bail!("{OP}: {numel} elements need too large a grid ({plan:?})");
+                };
+                let cfg = LaunchConfig {
+                    grid_dim: (blocks, 1, 1),
+                    block_dim: (PRELU_BLOCK as u32, 1, 1),
+                    shared_mem_bytes: 0,
+                };
+                // SAFETY: the arguments match `prelu_bwd_rows_<dtype>(size_t numel,
+                // size_t channels, size_t inner, size_t segs, size_t seg_len, size_t slots,
+                // const T *x, const T *alpha, const T *dy, T *dx, CompSum<double> *part)`.
+                // The grid is exactly `slots` blocks of PRELU_BLOCK threads (a multiple of 32,
+                // as its block reduction needs); block b reads alpha[(b / segs) % channels],
+                // touches the elements of rows u / segs < numel / inner, at offsets below
+                // `inner`, and writes part[b].
+                unsafe { b.launch(cfg) }.w()?;
+            }
+        }
+    }
+
     let func = dev.get_or_load_custom_func(&format!("prelu_dalpha_{dtype}"), MODULE, PTX)?;
+    let mut dalpha = out.slice_mut(numel..);
     let mut b = func.builder();
     b.arg(&channels);
-    b.arg(&acc);
+    b.arg(&plan.w);
+    b.arg(&plan.q);
+    b.arg(&part);
     b.arg(&mut dalpha);
     let cfg = LaunchConfig {
-        grid_dim: (grid(channels.div_ceil(BLOCK as usize), MAX_BLOCKS), 1, 1),
-        block_dim: (BLOCK, 1, 1),
+        grid_dim: (grid(channels, LSE_MAX_BLOCKS), 1, 1),
+        block_dim: (PRELU_BLOCK as u32, 1, 1),
         shared_mem_bytes: 0,
     };
-    // SAFETY: the arguments match `prelu_dalpha_<dtype>(size_t channels,
-    // const double *dalpha_acc, T *dalpha)`; `acc` and `dalpha` hold `channels` (>= 1) elements.
+    // SAFETY: the arguments match `prelu_dalpha_<dtype>(size_t channels, size_t w, size_t q,
+    // const CompSum<double> *part, T *dalpha)`. The slots it reads, (k / w * channels + c) * w
+    // + k % w for k < q * w and c < channels, are below q * channels * w = plan.slots, all
+    // written by pass 1 (same stream); `dalpha` is the last `channels` elements of `out`.
     unsafe { b.launch(cfg) }.w()?;
-
-    let dev = dev.clone();
-    Ok((
-        CudaStorage::wrap_cuda_slice(dx, dev.clone()),
-        CudaStorage::wrap_cuda_slice(dalpha, dev),
-    ))
-}
-
-/// `[a[..a_len], b[..b_len]]` in one new buffer (two device-to-device copies), for ops that
-/// return several results as one packed tensor (PReLU's backward: `[dx..., dalpha...]`).
-/// Both storages must have the same dtype and hold at least `a_len` and `b_len` elements.
-pub(crate) fn concat(
-    a: &CudaStorage,
-    a_len: usize,
-    b: &CudaStorage,
-    b_len: usize,
-) -> Result<CudaStorage> {
-    check_same_dtype("concat", ("a", a.dtype()), ("b", b.dtype()))?;
-    with_elem!("concat", a.dtype(), T => concat_t::<T>(a, a_len, b, b_len))
-}
-
-fn concat_t<T: Elem>(
-    a: &CudaStorage,
-    a_len: usize,
-    b: &CudaStorage,
-    b_len: usize,
-) -> Result<CudaStorage> {
-    let dev = a.device();
-    let (a, b) = (a.as_cuda_slice::<T>()?, b.as_cuda_slice::<T>()?);
-    if a.len() < a_len || b.len() < b_len {
-        bail!(
-            "concat: asked for {a_len} + {b_len} elements of buffers of {} and {}",
-            a.len(),
-            b.len()
-        );
-    }
-    let mut out = alloc_out::<T>(dev, a_len + b_len)?;
-    if a_len > 0 {
-        dev.memcpy_dtod(&a.slice(..a_len), &mut out.slice_mut(..a_len))?;
-    }
-    if b_len > 0 {
-        dev.memcpy_dtod(&b.slice(..b_len), &mut out.slice_mut(a_len..))?;
-    }
     Ok(CudaStorage::wrap_cuda_slice(out, dev.clone()))
 }
 
@@ -521,14 +537,85 @@ fn lse_elems(op: &str, numel: usize, rows: usize, n: usize) -> Result<usize> {
     }
 }
 
-/// One block per row: a power of two from 32 (one warp) to 256 threads, about `n`.
-fn lse_cfg(rows: usize, n: usize) -> LaunchConfig {
-    let threads = n.clamp(32, 256).next_power_of_two() as u32;
+/// The cached kernels' launch: `block / tpr` rows per block, grid-stride over the rest.
+fn lse_cached_cfg(rows: usize, tpr: usize, block: usize) -> LaunchConfig {
     LaunchConfig {
-        grid_dim: (grid(rows, LSE_MAX_BLOCKS), 1, 1),
-        block_dim: (threads, 1, 1),
+        grid_dim: (grid(rows.div_ceil(block / tpr), LSE_MAX_BLOCKS), 1, 1),
+        // At most LSE_MAX_TPR (512).
+        block_dim: (block as u32, 1, 1),
         shared_mem_bytes: 0,
     }
+}
+
+/// A grid-stride launch of `items` blocks of the split kernels' size.
+fn lse_split_cfg(items: usize) -> LaunchConfig {
+    LaunchConfig {
+        grid_dim: (grid(items, LSE_MAX_BLOCKS), 1, 1),
+        block_dim: (LSE_SPLIT_THREADS as u32, 1, 1),
+        shared_mem_bytes: 0,
+    }
+}
+
+/// Split pass 1 and 2 for rows too long to cache: the per-chunk states, then per row either
+/// `y` (forward) or the merged state (returned, for the backward).
+#[allow(clippy::too_many_arguments)]
+fn lse_split_states<T: Elem>(
+    dev: &CudaDevice,
+    xs: &CudaView<'_, T>,
+    rows: usize,
+    n: usize,
+    chunks: usize,
+    vec: i32,
+    y: Option<&mut CudaSlice<T>>,
+) -> Result<Option<CudaSlice<u64>>> {
+    let dtype = T::DTYPE.as_str();
+    let words = LSE_PART_BYTES / 8;
+    let items = rows * chunks;
+    let mut part = alloc_out::<u64>(dev, items * words)?;
+    let func = dev.get_or_load_custom_func(&format!("lse0_plus_part_{dtype}"), MODULE, PTX)?;
+    let mut b = func.builder();
+    b.arg(&rows);
+    b.arg(&n);
+    b.arg(&chunks);
+    b.arg(&vec);
+    b.arg(xs);
+    b.arg(&mut part);
+    // SAFETY: the arguments match `lse0_plus_part_<dtype>(size_t rows, size_t n,
+    // size_t chunks, int vec, const T *x, LsePart<A> *part)`; `xs` holds rows * n elements and
+    // chunks * LSE_CHUNK >= n, so each block reads within its row; `part` holds rows * chunks
+    // states of LSE_PART_BYTES (the kernels' `sizeof(LsePart<A>)` is at most that, checked by a
+    // static_assert), each written once. `vec` is 1 only if x is 16-byte aligned and n a
+    // multiple of the vector width (every row and chunk then starts aligned).
+    unsafe { b.launch(lse_split_cfg(items)) }.w()?;
+
+    let func = dev.get_or_load_custom_func(&format!("lse0_plus_merge_{dtype}"), MODULE, PTX)?;
+    let mut b = func.builder();
+    b.arg(&rows);
+    b.arg(&chunks);
+    b.arg(&part);
+    let cfg = lse_split_cfg(rows);
+    let state = match y {
+        Some(y) => {
+            b.arg(y);
+            b.arg(&0usize);
+            // SAFETY: the arguments match `lse0_plus_merge_<dtype>(size_t rows, size_t chunks,
+            // const LsePart<A> *part, T *y, LsePart<A> *row_state)`: `part` holds the
+            // rows * chunks states written above (same stream), `y` holds `rows` elements, and
+            // row_state is null, which the kernel never touches when y is not null.
+            unsafe { b.launch(cfg) }.w()?;
+            None
+        }
+        None => {
+            let mut state = alloc_out::<u64>(dev, rows * words)?;
+            b.arg(&0usize);
+            b.arg(&mut state);
+            // SAFETY: as above with y null: the kernel writes row_state[row] for every
+            // row < rows, and `state` holds rows states of LSE_PART_BYTES.
+            unsafe { b.launch(cfg) }.w()?;
+            Some(state)
+        }
+    };
+    Ok(state)
 }
 
 /// LSE0+ forward: `y[r] = ln(1 + sum_i e^(x[r, i]))` over a contiguous `x` viewed as
@@ -553,21 +640,38 @@ fn lse0_plus_fwd_t<T: Elem>(
     lse_elems(OP, lx.shape().elem_count(), rows, n)?;
     let xs = contiguous_view::<T>(x, lx, OP, "x")?;
     let mut y = alloc_out::<T>(dev, rows)?;
-    if rows > 0 {
-        let func = dev.get_or_load_custom_func(
-            &format!("lse0_plus_fwd_{}", T::DTYPE.as_str()),
-            MODULE,
-            PTX,
-        )?;
-        let mut b = func.builder();
-        b.arg(&rows);
-        b.arg(&n);
-        b.arg(&xs);
-        b.arg(&mut y);
-        // SAFETY: the arguments match `lse0_plus_fwd_<dtype>(size_t rows, size_t n,
-        // const T *x, T *y)`; `xs` holds rows * n elements (checked), `y` holds `rows`, and the
-        // block size is a multiple of 32 up to 256, as the kernel's reductions require.
-        unsafe { b.launch(lse_cfg(rows, n)) }.w()?;
+    if rows == 0 {
+        return Ok(CudaStorage::wrap_cuda_slice(y, dev.clone()));
+    }
+    let vec = i32::from(n.is_multiple_of(vec_width::<T>()) && aligned16(dev, &xs));
+    match LsePlan::new(n) {
+        LsePlan::Cached { tpr, block } => {
+            let func = dev.get_or_load_custom_func(
+                &format!("lse0_plus_fwd_{}", T::DTYPE.as_str()),
+                MODULE,
+                PTX,
+            )?;
+            // At most LSE_MAX_TPR.
+            let tpr32 = tpr as u32;
+            let mut b = func.builder();
+            b.arg(&rows);
+            b.arg(&n);
+            b.arg(&tpr32);
+            b.arg(&vec);
+            b.arg(&xs);
+            b.arg(&mut y);
+            // SAFETY: the arguments match `lse0_plus_fwd_<dtype>(size_t rows, size_t n,
+            // unsigned tpr, int vec, const T *x, T *y)`; `xs` holds rows * n elements (checked),
+            // `y` holds `rows`. The plan gives tpr * LSE_CACHE >= n (each thread's cache covers
+            // its part of the row), tpr a power of two, and either tpr <= 32 with a block of
+            // 256 (whole lane groups per warp) or a block of exactly tpr <= 512 threads (the
+            // kernel's __launch_bounds__), as its reductions need. `vec` is 1 only if x is
+            // 16-byte aligned and n a multiple of the vector width.
+            unsafe { b.launch(lse_cached_cfg(rows, tpr, block)) }.w()?;
+        }
+        LsePlan::Split { chunks } => {
+            lse_split_states(dev, &xs, rows, n, chunks, vec, Some(&mut y))?;
+        }
     }
     Ok(CudaStorage::wrap_cuda_slice(y, dev.clone()))
 }
@@ -605,22 +709,53 @@ fn lse0_plus_bwd_t<T: Elem>(
     let xs = contiguous_view::<T>(x, lx, OP, "x")?;
     let dys = contiguous_view::<T>(dy, ldy, OP, "dy")?;
     let mut dx = alloc_out::<T>(dev, numel)?;
-    if numel > 0 {
-        let func = dev.get_or_load_custom_func(
-            &format!("lse0_plus_bwd_{}", T::DTYPE.as_str()),
-            MODULE,
-            PTX,
-        )?;
-        let mut b = func.builder();
-        b.arg(&rows);
-        b.arg(&n);
-        b.arg(&xs);
-        b.arg(&dys);
-        b.arg(&mut dx);
-        // SAFETY: the arguments match `lse0_plus_bwd_<dtype>(size_t rows, size_t n,
-        // const T *x, const T *dy, T *dx)`; `xs` and `dx` hold rows * n elements, `dys` holds
-        // `rows` (both checked), and the block size is a multiple of 32 up to 256.
-        unsafe { b.launch(lse_cfg(rows, n)) }.w()?;
+    if numel == 0 {
+        return Ok(CudaStorage::wrap_cuda_slice(dx, dev.clone()));
+    }
+    let vec =
+        i32::from(n.is_multiple_of(vec_width::<T>()) && aligned16(dev, &xs) && aligned16(dev, &dx));
+    let dtype = T::DTYPE.as_str();
+    match LsePlan::new(n) {
+        LsePlan::Cached { tpr, block } => {
+            let func =
+                dev.get_or_load_custom_func(&format!("lse0_plus_bwd_{dtype}"), MODULE, PTX)?;
+            let tpr32 = tpr as u32;
+            let mut b = func.builder();
+            b.arg(&rows);
+            b.arg(&n);
+            b.arg(&tpr32);
+            b.arg(&vec);
+            b.arg(&xs);
+            b.arg(&dys);
+            b.arg(&mut dx);
+            // SAFETY: the arguments match `lse0_plus_bwd_<dtype>(size_t rows, size_t n,
+            // unsigned tpr, int vec, const T *x, const T *dy, T *dx)`; `xs` and `dx` hold
+            // rows * n elements, `dys` holds `rows` (both checked); the launch shape and `vec`
+            // are as in the forward (`vec` also requires dx to be aligned).
+            unsafe { b.launch(lse_cached_cfg(rows, tpr, block)) }.w()?;
+        }
+        LsePlan::Split { chunks } => {
+            let Some(state) = lse_split_states(dev, &xs, rows, n, chunks, vec, None)? else {
+                bail!("{OP}: the merge kernel returned no row states");
+            };
+            let func =
+                dev.get_or_load_custom_func(&format!("lse0_plus_bwd_split_{dtype}"), MODULE, PTX)?;
+            let mut b = func.builder();
+            b.arg(&rows);
+            b.arg(&n);
+            b.arg(&chunks);
+            b.arg(&vec);
+            b.arg(&state);
+            b.arg(&xs);
+            b.arg(&dys);
+            b.arg(&mut dx);
+            // SAFETY: the arguments match `lse0_plus_bwd_split_<dtype>(size_t rows, size_t n,
+            // size_t chunks, int vec, const LsePart<A> *row_state, const T *x, const T *dy,
+            // T *dx)`; `state` holds the `rows` merged states written by the merge kernel (same
+            // stream), `xs` and `dx` rows * n elements, `dys` `rows`; each block writes the
+            // elements of one chunk of one row.
+            unsafe { b.launch(lse_split_cfg(rows * chunks)) }.w()?;
+        }
     }
     Ok(CudaStorage::wrap_cuda_slice(dx, dev.clone()))
 }

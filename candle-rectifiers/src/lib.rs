@@ -103,6 +103,7 @@ mod cuda;
 pub mod diagnostics;
 mod elementwise;
 mod in_place;
+mod launch;
 mod lse0_plus;
 pub mod modules;
 mod ops;

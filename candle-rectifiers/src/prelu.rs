@@ -144,11 +144,10 @@ impl CustomOp3 for PReluBackward {
         dy: &CudaStorage,
         ldy: &Layout,
     ) -> Result<(CudaStorage, Shape)> {
-        // The CUDA kernels write dx and dalpha separately; pack them to match the CPU op.
+        // The kernels write the packed [dx..., dalpha...] of the CPU op directly.
         let channels = la.shape().elem_count();
         let inner = inner_len(lx.shape(), channels)?;
-        let (dx, da) = crate::cuda::prelu_bwd(x, lx, a, la, dy, ldy, channels, inner)?;
-        let packed = crate::cuda::concat(&dx, lx.shape().elem_count(), &da, channels)?;
+        let packed = crate::cuda::prelu_bwd(x, lx, a, la, dy, ldy, channels, inner)?;
         Ok((packed, Shape::from(lx.shape().elem_count() + channels)))
     }
 }

@@ -47,12 +47,15 @@
 //! `$CXX`) the test prints why it is skipped and passes, unless the `CI` environment variable is
 //! set: then it fails, since CI must run it.
 
-use std::ffi::OsString;
+mod common;
+
 use std::fmt::Write as _;
-use std::io::{self, BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, BufRead, BufReader};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
+
+use common::host_cxx::{TempDir, compile, cxx_or_skip, ulp32, ulp64};
 
 use rectifiers_core::{
     Elu, Gelu, GeluTanh, LeakyRelu, Mish, Rectifier, Relu, SRelu, Silu, Softplus, SoftplusApprox,
@@ -77,33 +80,6 @@ const CHUNK: usize = 1 << 16;
 
 /// The four compared results.
 const COLUMNS: [&str; 4] = ["f32 f", "f32 f'", "f64 f", "f64 f'"];
-
-fn ord32(v: f32) -> i64 {
-    let b = v.to_bits() as i32;
-    (if b < 0 { i32::MIN.wrapping_sub(b) } else { b }) as i64
-}
-
-fn ord64(v: f64) -> i128 {
-    let b = v.to_bits() as i64;
-    (if b < 0 { i64::MIN.wrapping_sub(b) } else { b }) as i128
-}
-
-/// ULP distance (0 between two NaNs, and between +0 and -0; infinite between NaN and a number).
-fn ulp32(a: f32, b: f32) -> f64 {
-    match (a.is_nan(), b.is_nan()) {
-        (true, true) => 0.0,
-        (false, false) => (ord32(a) - ord32(b)).abs() as f64,
-        _ => f64::INFINITY,
-    }
-}
-
-fn ulp64(a: f64, b: f64) -> f64 {
-    match (a.is_nan(), b.is_nan()) {
-        (true, true) => 0.0,
-        (false, false) => (ord64(a) - ord64(b)).abs() as f64,
-        _ => f64::INFINITY,
-    }
-}
 
 /// The most a column may differ from the core, for results in the normal range: a result
 /// passes if it is within `ulp` ULP or within `abs` absolutely.
@@ -284,70 +260,6 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-/// A directory under the system temp dir, removed (with its contents) on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let path = std::env::temp_dir().join(format!(
-            "candle-rectifiers-kernel-formulas-{}-{nanos}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&path)
-            .unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
-        TempDir(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// The C++ compiler, `$CXX` or `g++`, if it runs; else why not.
-fn find_cxx() -> Result<OsString, String> {
-    let cxx = std::env::var_os("CXX")
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| "g++".into());
-    match Command::new(&cxx)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-    {
-        Ok(status) if status.success() => Ok(cxx),
-        Ok(status) => Err(format!("`{} --version` failed ({status})", cxx.display())),
-        Err(e) => Err(format!("cannot run `{}`: {e}", cxx.display())),
-    }
-}
-
-fn compile(cxx: &OsString, src: &Path, exe: &Path) {
-    let out = Command::new(cxx)
-        .args([
-            "-O2",
-            "-std=c++17",
-            "-ffp-contract=off",
-            "-Wno-unknown-pragmas",
-            "-o",
-        ])
-        .arg(exe)
-        .arg(src)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run `{}`: {e}", cxx.display()));
-    assert!(
-        out.status.success(),
-        "`{} {}` failed ({}):\n{}",
-        cxx.display(),
-        src.display(),
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// Reads the next block header (label, record count), or `None` at the end of the stream.
 fn read_header(input: &mut impl BufRead) -> io::Result<Option<(String, u64)>> {
     if input.fill_buf()?.is_empty() {
@@ -503,26 +415,12 @@ fn print_table(cases: &[Case], stats: &[Option<Stats>], inputs: u64) {
 
 #[test]
 fn kernel_formulas_match_core() {
-    let cxx = match find_cxx() {
-        Ok(cxx) => cxx,
-        Err(why) => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "g++ is required for the kernel formula check in CI (CI is set): {why}; install \
-                 g++ or set CXX to a C++17 compiler"
-            );
-            // Straight to stderr, past the test harness's capture, so a skip is never silent.
-            let _ = writeln!(
-                io::stderr(),
-                "kernel_formulas: SKIPPED, no C++ compiler: {why} (install g++ or set CXX; \
-                 with CI set this fails instead)"
-            );
-            return;
-        }
+    let Some(cxx) = cxx_or_skip("kernel_formulas") else {
+        return;
     };
 
     let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kernel_formulas");
-    let dir = TempDir::new();
+    let dir = TempDir::new("kernel-formulas");
     let exe = dir.0.join("harness");
     let start = Instant::now();
     compile(&cxx, &here.join("harness.cpp"), &exe);

@@ -90,6 +90,52 @@ test_device!(
     forward_and_gradients_cuda
 );
 
+/// The backward gives the same bits on every run: on CUDA, dalpha is a two-pass reduction in
+/// an order fixed by the shape (no atomics). The shapes take each kind of launch: channels last
+/// (element slots), long rows (row slots), one alpha. They stay below the core's parallel
+/// threshold (2^18 elements), where the CPU sums sequentially: above it, the CPU merges rayon's
+/// per-task sums in an order that work stealing decides.
+fn backward_is_deterministic(dev: &Device) -> Result<()> {
+    for dtype in FLOAT_DTYPES {
+        for (shape, channels) in [
+            (vec![4000, 64], 64),
+            (vec![4, 16, 4000], 16),
+            (vec![250_000], 1),
+        ] {
+            let n: usize = shape.iter().product();
+            let x = tensor(&inputs(n), dtype, dev)?.reshape(shape.as_slice())?;
+            let alpha_vals: Vec<f64> = (0..channels).map(|c| 0.25 - 0.01 * c as f64).collect();
+            let alpha = tensor(&alpha_vals, dtype, dev)?;
+            let w = tensor(&moderate(n, 2.0), dtype, dev)?.reshape(shape.as_slice())?;
+            let run = || -> Result<(Vec<u64>, Vec<u64>)> {
+                let (xv, av) = (Var::from_tensor(&x)?, Var::from_tensor(&alpha)?);
+                let grads = (cr::prelu(xv.as_tensor(), av.as_tensor())? * &w)?
+                    .sum_all()?
+                    .backward()?;
+                // Widening to f64 is exact, so equal bits there are equal bits in the dtype.
+                let bits = |t: &Tensor| -> Result<Vec<u64>> {
+                    Ok(values(t)?.into_iter().map(f64::to_bits).collect())
+                };
+                Ok((
+                    bits(grads.get(&xv).unwrap())?,
+                    bits(grads.get(&av).unwrap())?,
+                ))
+            };
+            let (dx1, da1) = run()?;
+            let (dx2, da2) = run()?;
+            let what = format!("prelu backward {dtype:?} {shape:?}");
+            assert!(dx1 == dx2, "{what}: dx differs between two runs");
+            assert_eq!(da1, da2, "{what}: dalpha differs between two runs");
+        }
+    }
+    Ok(())
+}
+test_device!(
+    backward_is_deterministic,
+    backward_is_deterministic_cpu,
+    backward_is_deterministic_cuda
+);
+
 fn strided_and_empty(dev: &Device) -> Result<()> {
     let x = tensor(&inputs(3 * 4 * 6), DType::F32, dev)?.reshape((3, 4, 6))?;
     let alpha = Tensor::new(&[0.1f32, 0.2, 0.3, 0.4], dev)?;

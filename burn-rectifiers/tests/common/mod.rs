@@ -14,8 +14,9 @@ pub struct Backend {
     pub exact: bool,
 }
 
-/// NdArray always; Flex and wgpu when their features are on. Without a wgpu adapter the wgpu
-/// checks are skipped with a printed reason, unless `RECTIFIERS_REQUIRE_WGPU=1` (set in CI).
+/// NdArray always; Flex, wgpu and CUDA when their features are on. Without a wgpu adapter (a
+/// CUDA GPU) those checks are skipped with a printed reason, unless `RECTIFIERS_REQUIRE_WGPU=1`
+/// (set in CI) or `RECTIFIERS_REQUIRE_CUDA=1`.
 #[allow(clippy::vec_init_then_push)] // which pushes exist depends on the features
 pub fn backends() -> Vec<Backend> {
     let mut all = Vec::new();
@@ -32,25 +33,47 @@ pub fn backends() -> Vec<Backend> {
         exact: true,
     });
     #[cfg(feature = "wgpu")]
-    if let Some(device) = wgpu_device() {
-        all.push(Backend {
-            name: "wgpu",
-            device,
-            exact: false,
-        });
+    {
+        use std::sync::OnceLock;
+        static PROBE: OnceLock<Result<(), String>> = OnceLock::new();
+        let wgpu = || Device::from(burn::backend::WgpuDevice::default());
+        if let Some(device) = probed("wgpu", "RECTIFIERS_REQUIRE_WGPU", &PROBE, wgpu) {
+            all.push(Backend {
+                name: "wgpu",
+                device,
+                exact: false,
+            });
+        }
+    }
+    #[cfg(feature = "cuda")]
+    {
+        use std::sync::OnceLock;
+        static PROBE: OnceLock<Result<(), String>> = OnceLock::new();
+        let cuda = || Device::from(burn::backend::CudaDevice::default());
+        if let Some(device) = probed("cuda", "RECTIFIERS_REQUIRE_CUDA", &PROBE, cuda) {
+            all.push(Backend {
+                name: "cuda",
+                device,
+                exact: false,
+            });
+        }
     }
     all
 }
 
-#[cfg(feature = "wgpu")]
-fn wgpu_device() -> Option<Device> {
-    use std::sync::OnceLock;
-    static PROBE: OnceLock<Result<(), String>> = OnceLock::new();
-    let probe = PROBE.get_or_init(|| {
-        // The wgpu runtime panics when no adapter exists; that is the probe.
+/// The device `make` gives, if a tensor round trip works on it (probed once: the cubecl
+/// runtimes panic when no adapter or GPU exists); else `None` with the reason printed, or a
+/// panic if the environment variable `require` is `1`.
+#[cfg(any(feature = "wgpu", feature = "cuda"))]
+fn probed(
+    name: &str,
+    require: &str,
+    probe: &'static std::sync::OnceLock<Result<(), String>>,
+    make: impl Fn() -> Device + std::panic::RefUnwindSafe,
+) -> Option<Device> {
+    let probe = probe.get_or_init(|| {
         std::panic::catch_unwind(|| {
-            let device = Device::from(burn::backend::WgpuDevice::default());
-            let x = Tensor::<1>::from_floats([1.0], &device);
+            let x = Tensor::<1>::from_floats([1.0], &make());
             x.into_data();
         })
         .map_err(|e| {
@@ -61,13 +84,13 @@ fn wgpu_device() -> Option<Device> {
         })
     });
     match probe {
-        Ok(()) => Some(Device::from(burn::backend::WgpuDevice::default())),
+        Ok(()) => Some(make()),
         Err(why) => {
             assert!(
-                std::env::var("RECTIFIERS_REQUIRE_WGPU").as_deref() != Ok("1"),
-                "RECTIFIERS_REQUIRE_WGPU=1 but no wgpu adapter: {why}"
+                std::env::var(require).as_deref() != Ok("1"),
+                "{require}=1 but no {name} device: {why}"
             );
-            eprintln!("skipping wgpu: no adapter ({why})");
+            eprintln!("skipping {name}: no device ({why})");
             None
         }
     }

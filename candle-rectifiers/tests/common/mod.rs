@@ -1,6 +1,8 @@
 //! Shared test support: the per-device macro, inputs, and comparisons.
 #![allow(dead_code)]
 
+pub mod host_cxx;
+
 use candle_core::{DType, Device, Result, Tensor};
 
 /// Instantiates a test body `fn(&Device) -> Result<()>` per device, like candle's own
