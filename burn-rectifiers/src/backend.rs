@@ -32,19 +32,24 @@ use crate::composed;
 )]
 pub trait RectifierBackend: Backend {
     /// `f(x)` for an elementwise function of the family.
-    #[fusion(dtype = x, shape = x)]
+    ///
+    /// On `Fusion<B>` the default body runs: the stable composition
+    /// ([`composed::stable`]) is recorded as ordinary operations, which fuse with the ones
+    /// around them.
+    #[fusion(default)]
     fn fused_elementwise(x: FloatTensor<Self>, f: Elementwise) -> FloatTensor<Self> {
-        composed::forward::<Self>(f, x)
+        composed::stable_dispatch::<Self>(f, x)
     }
 
-    /// The backward of [`fused_elementwise`](Self::fused_elementwise): `f'(x) grad`.
-    #[fusion(dtype = x, shape = x)]
+    /// The backward of [`fused_elementwise`](Self::fused_elementwise): `f'(x) grad`
+    /// ([`composed::stable_backward`] by default, fused on `Fusion<B>` as the forward is).
+    #[fusion(default)]
     fn fused_elementwise_backward(
         x: FloatTensor<Self>,
         grad: FloatTensor<Self>,
         f: Elementwise,
     ) -> FloatTensor<Self> {
-        composed::backward::<Self>(f, x, grad)
+        composed::stable_backward_dispatch::<Self>(f, x, grad)
     }
 
     /// PReLU, `x` for `x > 0`, else `alpha_c x`, with `alpha` of shape `[1]` or `[C]` and the

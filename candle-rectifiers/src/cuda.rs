@@ -27,6 +27,7 @@ use candle_core::cuda_backend::cudarc::driver::{
 };
 use candle_core::cuda_backend::{CudaDType, CudaDevice, CudaStorage, SlicePtrOrNull, WrapErr};
 use candle_core::{DType, Layout, Result, WithDType, bail};
+use rectifiers_core::Elementwise;
 
 use crate::launch::{
     LSE_PART_BYTES, LSE_SPLIT_THREADS, LsePlan, PRELU_BLOCK, PreluMode, PreluPlan,
@@ -36,21 +37,6 @@ use crate::launch::{
 const PTX: &str = include_str!(concat!(env!("OUT_DIR"), "/rectifiers.ptx"));
 /// The name the module is cached under in the [`CudaDevice`].
 const MODULE: &str = "rectifiers";
-
-/// The elementwise ops with kernels, as named in the kernels (`u<op>_<dtype>`).
-pub(crate) const UNARY_OPS: [&str; 11] = [
-    "relu",
-    "leaky_relu",
-    "gelu",
-    "gelu_tanh",
-    "silu",
-    "softplus",
-    "softplus_approx",
-    "elu",
-    "srelu",
-    "mish",
-    "squareplus",
-];
 
 /// Threads per block of the elementwise and PReLU kernels.
 const BLOCK: u32 = 256;
@@ -107,13 +93,6 @@ fn elementwise_cfg(numel: usize, per_thread: usize) -> LaunchConfig {
     }
 }
 
-fn check_op(op: &str) -> Result<()> {
-    if !UNARY_OPS.contains(&op) {
-        bail!("unknown rectifier op {op:?} for CUDA (known: {UNARY_OPS:?})");
-    }
-    Ok(())
-}
-
 fn check_same_dtype(op: &str, a: (&str, DType), b: (&str, DType)) -> Result<()> {
     if a.1 != b.1 {
         bail!(
@@ -147,15 +126,10 @@ fn alloc_out<T: DeviceRepr>(dev: &CudaDevice, len: usize) -> Result<CudaSlice<T>
     unsafe { dev.alloc::<T>(len) }
 }
 
-/// `f(x)` elementwise for the op named `op` (see [`UNARY_OPS`]) with parameter `param`
-/// (ignored by ops without one), over a storage of any layout; the result is contiguous.
-pub(crate) fn unary_fwd(
-    op: &'static str,
-    param: f64,
-    s: &CudaStorage,
-    l: &Layout,
-) -> Result<CudaStorage> {
-    check_op(op)?;
+/// `f(x)` elementwise (kernel `u<name>_<dtype>` with `f`'s parameter, 0 for functions without
+/// one), over a storage of any layout; the result is contiguous.
+pub(crate) fn unary_fwd(f: Elementwise, s: &CudaStorage, l: &Layout) -> Result<CudaStorage> {
+    let (op, param) = (f.name(), f.param().unwrap_or(0.0));
     with_elem!(op, s.dtype(), T => unary_fwd_t::<T>(op, param, s, l))
 }
 
@@ -187,15 +161,10 @@ fn unary_fwd_t<T: Elem>(op: &str, param: f64, s: &CudaStorage, l: &Layout) -> Re
     Ok(CudaStorage::wrap_cuda_slice(out, dev.clone()))
 }
 
-/// `x = f(x)` in place for the op named `op` (see [`unary_fwd`]), over the elements of a
-/// contiguous layout; any other layout is an error naming the op.
-pub(crate) fn unary_fwd_in_place(
-    op: &'static str,
-    param: f64,
-    s: &mut CudaStorage,
-    l: &Layout,
-) -> Result<()> {
-    check_op(op)?;
+/// `x = f(x)` in place (the kernel of [`unary_fwd`]), over the elements of a contiguous layout;
+/// any other layout is an error naming the function.
+pub(crate) fn unary_fwd_in_place(f: Elementwise, s: &mut CudaStorage, l: &Layout) -> Result<()> {
+    let (op, param) = (f.name(), f.param().unwrap_or(0.0));
     with_elem!(op, s.dtype(), T => unary_fwd_in_place_t::<T>(op, param, s, l))
 }
 
@@ -242,17 +211,16 @@ fn unary_fwd_in_place_t<T: Elem>(
     Ok(())
 }
 
-/// `dx = dy * f'(x)` for the op named `op`, from the saved input `x` and the upstream gradient
-/// `dy` (same shape and dtype, any layouts); `dx` is contiguous.
+/// `dx = dy * f'(x)` (kernel `<name>_bwd_<dtype>`), from the saved input `x` and the upstream
+/// gradient `dy` (same shape and dtype, any layouts); `dx` is contiguous.
 pub(crate) fn unary_bwd(
-    op: &'static str,
-    param: f64,
+    f: Elementwise,
     x: &CudaStorage,
     lx: &Layout,
     dy: &CudaStorage,
     ldy: &Layout,
 ) -> Result<CudaStorage> {
-    check_op(op)?;
+    let (op, param) = (f.name(), f.param().unwrap_or(0.0));
     check_same_dtype(op, ("x", x.dtype()), ("dy", dy.dtype()))?;
     if lx.shape() != ldy.shape() {
         bail!(

@@ -60,12 +60,7 @@ impl CustomOp1 for Forward {
 
     #[cfg(feature = "cuda")]
     fn cuda_fwd(&self, storage: &CudaStorage, layout: &Layout) -> Result<(CudaStorage, Shape)> {
-        let y = crate::cuda::unary_fwd(
-            self.0.name(),
-            self.0.param().unwrap_or(0.0),
-            storage,
-            layout,
-        )?;
+        let y = crate::cuda::unary_fwd(self.0, storage, layout)?;
         Ok((y, layout.shape().clone()))
     }
 
@@ -91,12 +86,7 @@ impl InplaceOp1 for InPlace {
 
     #[cfg(feature = "cuda")]
     fn cuda_fwd(&self, storage: &mut CudaStorage, layout: &Layout) -> Result<()> {
-        crate::cuda::unary_fwd_in_place(
-            self.0.name(),
-            self.0.param().unwrap_or(0.0),
-            storage,
-            layout,
-        )
+        crate::cuda::unary_fwd_in_place(self.0, storage, layout)
     }
 }
 
@@ -156,8 +146,7 @@ impl CustomOp2 for Backward {
         dy: &CudaStorage,
         ldy: &Layout,
     ) -> Result<(CudaStorage, Shape)> {
-        let dx =
-            crate::cuda::unary_bwd(self.0.name(), self.0.param().unwrap_or(0.0), x, lx, dy, ldy)?;
+        let dx = crate::cuda::unary_bwd(self.0, x, lx, dy, ldy)?;
         Ok((dx, lx.shape().clone()))
     }
 }

@@ -199,3 +199,123 @@ pub fn rel_err(got: f64, want: f64, floor: f64) -> f64 {
     }
     (got - want).abs() / want.abs().max(floor)
 }
+
+/// Within this of a zero of f', the derivative cancels (`Phi + x phi`, `s (1 + x (1 - s))`, ...)
+/// on every path that does not run the core's kernels: its error is measured in ULP of 1 there,
+/// as the core's f64 contract does.
+pub const NEAR_ROOT: f32 = 0.5;
+
+/// The zeros of f' (SiLU, GELU, GELU-tanh, Mish).
+pub fn derivative_root(f: &Elementwise) -> Option<f32> {
+    match f.kind() {
+        ElementwiseKind::Silu => Some(-1.278_464_5),
+        ElementwiseKind::Gelu => Some(-0.751_791_5),
+        ElementwiseKind::GeluTanh => Some(-0.752_237_7),
+        ElementwiseKind::Mish => Some(-1.192_4),
+        _ => None,
+    }
+}
+
+/// The error of a GPU result (the cubecl kernel or the fused composition, f32) against the
+/// core's.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum GpuError {
+    /// In ULP of the core's result, which is a normal number.
+    Ulps(f64),
+    /// Near a zero of f': in ULP of 1.
+    NearRoot(f64),
+    /// Both 0 or subnormal (GPUs flush subnormals), both the same infinity or both NaN.
+    SameSpecial,
+    /// Not of the core's class: NaN for a number, a number for an infinity, ...
+    WrongClass,
+}
+
+/// How far `got` is from the core's `want` at `x` (`derivative`: f' rather than f).
+///
+/// At a NaN input the gradient of the piecewise-linear functions is NaN in the core and the
+/// kernels, and the masked upstream gradient on the fused path, as Burn's own ReLU backward
+/// (which costs no extra operation there): both are accepted.
+pub fn gpu_error(f: &Elementwise, x: f32, got: f32, want: f32, derivative: bool) -> GpuError {
+    let piecewise = matches!(
+        f.kind(),
+        ElementwiseKind::Relu | ElementwiseKind::LeakyRelu | ElementwiseKind::SRelu
+    ) || (f.kind() == ElementwiseKind::Squareplus && f.param() == Some(0.0));
+    if derivative && piecewise && x.is_nan() {
+        return GpuError::SameSpecial;
+    }
+    let tiny = |v: f32| v == 0.0 || v.is_subnormal();
+    if want.is_nan() || want.is_infinite() || tiny(want) {
+        let same = if want.is_nan() {
+            got.is_nan()
+        } else if want.is_infinite() {
+            got == want
+        } else {
+            got.is_finite() && (tiny(got) || (got - want).abs() <= f32::MIN_POSITIVE)
+        };
+        return if same {
+            GpuError::SameSpecial
+        } else {
+            GpuError::WrongClass
+        };
+    }
+    if !got.is_finite() {
+        return GpuError::WrongClass;
+    }
+    let err = (got as f64 - want as f64).abs();
+    let near_root = derivative && derivative_root(f).is_some_and(|r| (x - r).abs() < NEAR_ROOT);
+    if near_root {
+        return GpuError::NearRoot(err / f32::EPSILON as f64);
+    }
+    let a = want.abs();
+    GpuError::Ulps(err / (a.next_up() - a) as f64)
+}
+
+/// A GPU path.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum GpuPath {
+    /// The cubecl kernels of plain `CubeBackend`: `e^r` by its series, about 1 ULP.
+    Kernel,
+    /// The fused compositions of `Fusion<CubeBackend>`: `e^r` by the device's `exp` (3 ULP on
+    /// lavapipe for |r| < 0.35), to stay within the fuser's 64 operations per kernel.
+    Fused,
+}
+
+/// The ULP budgets of the GPU paths, per function: forward ULP, derivative ULP, derivative near
+/// its zero in ULP of 1. The goal is 4 ULP; the exceptions and their causes:
+/// - the fused path: the device's `exp` of the reduced argument (3 ULP on lavapipe), 6 ULP;
+/// - GELU: Numerical Recipes' `erfc` fit (relative error up to 1.2e-7, 1 to 2 ULP), on the fused
+///   path also the device's `exp` of the fit's exponent (up to 1.4), and for the derivative the
+///   cancellation of `Phi + x phi` on the way to its zero at -0.75;
+/// - GELU-tanh: the rounding of `v = x (C1 + C2 x^2)` (three roundings of a number near 90 in
+///   the far left tail, where `e^v` magnifies them: up to 140 ULP for x in [-10, -8.8]);
+/// - Mish: the cancellation in its derivative on the way to its zero at -1.19.
+pub fn gpu_budget(path: GpuPath, f: &Elementwise) -> (f64, f64, f64) {
+    match (path, f.kind()) {
+        (_, ElementwiseKind::GeluTanh) => (140.0, 140.0, 1.0),
+        (GpuPath::Kernel, ElementwiseKind::Gelu) => (5.0, 7.0, 1.0),
+        (GpuPath::Kernel, ElementwiseKind::Mish) => (4.0, 5.0, 1.0),
+        (GpuPath::Kernel, _) => (4.0, 4.0, 1.0),
+        (GpuPath::Fused, ElementwiseKind::Gelu) => (10.0, 10.0, 1.0),
+        (GpuPath::Fused, _) => (6.0, 6.0, 1.0),
+    }
+}
+
+/// Whether a GPU result is within its budget (see [`gpu_budget`]), plus `slack` ULP (a gradient
+/// `dy f'(x)` with `dy != 1` rounds once more).
+pub fn within_gpu_budget(
+    path: GpuPath,
+    f: &Elementwise,
+    x: f32,
+    got: f32,
+    want: f32,
+    derivative: bool,
+    slack: f64,
+) -> bool {
+    let (by, bd, br) = gpu_budget(path, f);
+    match gpu_error(f, x, got, want, derivative) {
+        GpuError::Ulps(u) => u <= slack + if derivative { bd } else { by },
+        GpuError::NearRoot(u) => u <= slack + br,
+        GpuError::SameSpecial => true,
+        GpuError::WrongClass => false,
+    }
+}

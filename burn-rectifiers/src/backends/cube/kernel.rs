@@ -10,35 +10,50 @@ use cubecl::{
     tensor_vector_size_parallel,
 };
 
-use super::formulas::{derivative, derivative_special, forward, forward_special};
+use super::formulas::{Scalars, derivative, forward};
 use rectifiers_core::{Elementwise, ElementwiseKind};
 
 /// `y = f(x)`, evaluated in `C`.
 #[cube(launch_unchecked, address_type = "dynamic")]
+#[allow(clippy::too_many_arguments)]
 fn forward_kernel<F: Float, C: Float, N: Size>(
     x: LinearView<'_, Vector<F, N>>,
     mut y: LinearViewMut<'_, Vector<F, N>>,
     p: InputScalar,
+    k: InputScalar,
+    l_hi: InputScalar,
+    l_lo: InputScalar,
     #[comptime] kind: ElementwiseKind,
+    #[comptime] wide: bool,
     #[define(F, C)] _dtypes: [ElemType; 2],
 ) {
     if !y.is_in_bounds(ABSOLUTE_POS) {
         terminate!();
     }
     let x = Vector::<C, N>::cast_from(x.read(ABSOLUTE_POS));
-    let p = p.get::<C>();
-    let r = forward_special::<C, N>(x, forward::<C, N>(x, p, kind), p, kind);
+    let s = Scalars::<C> {
+        p: p.get::<C>(),
+        k: k.get::<C>(),
+        l_hi: l_hi.get::<C>(),
+        l_lo: l_lo.get::<C>(),
+    };
+    let r = forward::<C, N>(x, s, kind, wide);
     y.write(ABSOLUTE_POS, Vector::cast_from(r));
 }
 
 /// `dx = f'(x) dy`, evaluated in `C`.
 #[cube(launch_unchecked, address_type = "dynamic")]
+#[allow(clippy::too_many_arguments)]
 fn backward_kernel<F: Float, C: Float, N: Size>(
     x: LinearView<'_, Vector<F, N>>,
     dy: LinearView<'_, Vector<F, N>>,
     mut dx: LinearViewMut<'_, Vector<F, N>>,
     p: InputScalar,
+    k: InputScalar,
+    l_hi: InputScalar,
+    l_lo: InputScalar,
     #[comptime] kind: ElementwiseKind,
+    #[comptime] wide: bool,
     #[define(F, C)] _dtypes: [ElemType; 2],
 ) {
     if !dx.is_in_bounds(ABSOLUTE_POS) {
@@ -46,9 +61,29 @@ fn backward_kernel<F: Float, C: Float, N: Size>(
     }
     let x = Vector::<C, N>::cast_from(x.read(ABSOLUTE_POS));
     let dy = Vector::<C, N>::cast_from(dy.read(ABSOLUTE_POS));
-    let p = p.get::<C>();
-    let d = derivative_special::<C, N>(x, derivative::<C, N>(x, p, kind), p, kind);
+    let s = Scalars::<C> {
+        p: p.get::<C>(),
+        k: k.get::<C>(),
+        l_hi: l_hi.get::<C>(),
+        l_lo: l_lo.get::<C>(),
+    };
+    let d = derivative::<C, N>(x, s, kind, wide);
     dx.write(ABSOLUTE_POS, Vector::cast_from(d * dy));
+}
+
+/// The run-time scalars of a launch for `f`: its parameter, the scale `k` of its exponent and
+/// the split of `ln 2 / k` (16 significant bits, so `n l_hi` is exact for the `n` of any finite
+/// `e^x` in f32), as [`InputScalar`]s of the compute type.
+fn scalars(f: Elementwise, compute: ElemType) -> [InputScalar; 4] {
+    let p = f.param().unwrap_or(0.0);
+    let k = match f.kind() {
+        ElementwiseKind::Softplus => p,
+        ElementwiseKind::SoftplusApprox => core::f64::consts::LOG2_E,
+        _ => 1.0,
+    };
+    let l = core::f64::consts::LN_2 / k;
+    let l_hi = f32::from_bits((l as f32).to_bits() & !0xff) as f64;
+    [p, k, l_hi, l - l_hi].map(|v| InputScalar::new(v, compute))
 }
 
 /// The storage type of `x` and the type the formulas run in: f64 for f64, else f32.
@@ -83,7 +118,7 @@ fn vector_size(t: &CubeTensor) -> usize {
 
 /// `f(x)`, written over `x` when its buffer can be reused.
 pub(crate) fn launch_forward(f: Elementwise, x: CubeTensor) -> CubeTensor {
-    let (kind, p) = (f.kind(), f.param().unwrap_or(0.0));
+    let kind = f.kind();
     let n = x.meta.num_elements();
     if n == 0 {
         return x;
@@ -93,7 +128,8 @@ pub(crate) fn launch_forward(f: Elementwise, x: CubeTensor) -> CubeTensor {
     let vs = vector_size(&x);
     let cube_dim = CubeDim::new(&client, n / vs);
     let cube_count = calculate_cube_count_elemwise(&client, n / vs, cube_dim);
-    let p = InputScalar::new(p, compute);
+    let [p, k, l_hi, l_lo] = scalars(f, compute);
+    let wide = compute == dtype_to_storage_type(DType::F64);
     if x.can_mut() && x.is_nonoverlapping() {
         // SAFETY: the output aliases input 0 element for element (same view, same position), the
         // grid covers `n / vs` vectors and the kernel returns for positions out of bounds.
@@ -107,7 +143,11 @@ pub(crate) fn launch_forward(f: Elementwise, x: CubeTensor) -> CubeTensor {
                 x.clone().into_linear_view(),
                 x.as_linear_view_alias(0),
                 p,
+                k,
+                l_hi,
+                l_lo,
                 kind,
+                wide,
                 [store, compute],
             );
         }
@@ -126,7 +166,11 @@ pub(crate) fn launch_forward(f: Elementwise, x: CubeTensor) -> CubeTensor {
                 x.into_linear_view(),
                 y.clone().into_linear_view(),
                 p,
+                k,
+                l_hi,
+                l_lo,
                 kind,
+                wide,
                 [store, compute],
             );
         }
@@ -136,7 +180,7 @@ pub(crate) fn launch_forward(f: Elementwise, x: CubeTensor) -> CubeTensor {
 
 /// `f'(x) grad`, written over `grad` when its buffer can be reused.
 pub(crate) fn launch_backward(f: Elementwise, x: CubeTensor, grad: CubeTensor) -> CubeTensor {
-    let (kind, p) = (f.kind(), f.param().unwrap_or(0.0));
+    let kind = f.kind();
     assert_eq!(
         x.dtype,
         grad.dtype,
@@ -152,7 +196,8 @@ pub(crate) fn launch_backward(f: Elementwise, x: CubeTensor, grad: CubeTensor) -
     let vs = vector_size(&x).min(vector_size(&grad));
     let cube_dim = CubeDim::new(&client, n / vs);
     let cube_count = calculate_cube_count_elemwise(&client, n / vs, cube_dim);
-    let p = InputScalar::new(p, compute);
+    let [p, k, l_hi, l_lo] = scalars(f, compute);
+    let wide = compute == dtype_to_storage_type(DType::F64);
     if grad.can_mut() && grad.is_nonoverlapping() {
         let address = x.required_address_type().max(grad.required_address_type());
         // SAFETY: the output aliases input 1 (`grad`) element for element; the kernel
@@ -168,7 +213,11 @@ pub(crate) fn launch_backward(f: Elementwise, x: CubeTensor, grad: CubeTensor) -
                 grad.clone().into_linear_view(),
                 grad.as_linear_view_alias(1),
                 p,
+                k,
+                l_hi,
+                l_lo,
                 kind,
+                wide,
                 [store, compute],
             );
         }
@@ -191,7 +240,11 @@ pub(crate) fn launch_backward(f: Elementwise, x: CubeTensor, grad: CubeTensor) -
                 grad.into_linear_view(),
                 dx.clone().into_linear_view(),
                 p,
+                k,
+                l_hi,
+                l_lo,
                 kind,
+                wide,
                 [store, compute],
             );
         }
