@@ -71,6 +71,15 @@ pub(crate) fn split<B: Backend>(x: &V<B>, p: &Prec) -> (V<B>, V<B>) {
 /// the constants), which brings back the rounding of `n ln 2`. The power is offset by 64 so
 /// that it is normal where `2^n` alone would not be: [`down`] applies it.
 pub(crate) fn exp_scaled<B: Backend>(a: &V<B>, k: f64, p: &Prec) -> (V<B>, V<B>) {
+    let (e_d, pow, q) = exp_reduced(a, k, p);
+    // e^-q = 1 - q + q^2/2 to within q^3/6 < 2^-30.
+    let corr = &q * (&q * 0.5 - 1.0) + 1.0;
+    (e_d * corr, pow)
+}
+
+/// The parts of [`exp_scaled`] before its last product: `(e^(k d), 2^(n + 64), q)` with
+/// `e^(k a) = e^(k d) e^-q 2^n`, for a caller that folds `-q` into an exponential of its own.
+pub(crate) fn exp_reduced<B: Backend>(a: &V<B>, k: f64, p: &Prec) -> (V<B>, V<B>, V<B>) {
     let (l_hi, l_lo) = p.split_host(core::f64::consts::LN_2 / k);
     // n = floor(k a log2 e + 1/2), the argument offset to be positive: Burn's remainder is
     // floor-based when it runs alone but truncates inside a fused kernel, and the two agree on
@@ -79,10 +88,8 @@ pub(crate) fn exp_scaled<B: Backend>(a: &V<B>, k: f64, p: &Prec) -> (V<B>, V<B>)
     let n = &t - t.fract() - 256.0;
     let d = a - &n * l_hi;
     let r = if k == 1.0 { d } else { d * k };
-    // e^-q = 1 - q + q^2/2 to within q^3/6 < 2^-30, q = n k l_lo.
     let q = &n * (k * l_lo);
-    let corr = &q * (&q * 0.5 - 1.0) + 1.0;
-    (exp_small(&r, p) * corr, (n + 64.0).exp2_int())
+    (exp_small(&r, p), (n + 64.0).exp2_int(), q)
 }
 
 /// `e^r` for `|r| <= 0.36`: the device's `exp`, which is accurate there (3 ULP on lavapipe in

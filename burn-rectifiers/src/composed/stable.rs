@@ -14,7 +14,7 @@ use burn::tensor::DType;
 use rectifiers_core::Elementwise;
 
 use super::expr::{M, V, rsub, select};
-use super::parts::{Prec, down, exp_scaled, exp_small, expm1_ratio, log1p_ratio, split};
+use super::parts::{Prec, down, exp_reduced, exp_scaled, expm1_ratio, log1p_ratio, split};
 
 /// `f(x)`.
 #[track_caller]
@@ -238,7 +238,10 @@ fn softplus_slope<B: Backend>(x: &V<B>, k: f64, p: &Prec) -> V<B> {
 /// for `u < -1`, `-x w / (1 - w)`, scaled, so the far left tail (`-x e^u`, normal down to
 /// `x = -61`) keeps its digits.
 fn softplus_approx<B: Backend>(x: &V<B>, p: &Prec) -> V<B> {
-    let u = x * core::f64::consts::LOG2_E;
+    // Clamped where e^-|u| is 0, so infinities need no other care.
+    let lim = -p.exp_lo * core::f64::consts::LN_2;
+    let xc = clamp(x, -lim, lim);
+    let u = &xc * core::f64::consts::LOG2_E;
     // ln 2 g(u), g(u) = u / (1 - e^-u) = 1 + u/2 + u^2/12 - u^4/720 + ... (Bernoulli numbers; to
     // u^10, truncation below 2^-27 for |u| <= 1).
     let u2 = &u * &u;
@@ -247,26 +250,28 @@ fn softplus_approx<B: Backend>(x: &V<B>, p: &Prec) -> V<B> {
         s = &u2 * s + c;
     }
     let near = (&u2 * s + &u * 0.5 + 1.0) * core::f64::consts::LN_2;
-    let (e_r, pow) = exp_neg_abs(x, core::f64::consts::LOG2_E, p);
+    let (e_r, pow) = exp_scaled(&-xc.abs(), core::f64::consts::LOG2_E, p);
     let d = rsub(1.0, &down(&e_r, &pow));
     let right = x / &d;
-    let left = down(&(-x.max_s(p.exp_lo) * &e_r / &d), &pow);
+    let left = down(&(-&xc * &e_r / &d), &pow);
     let far = select(&x.lt(0.0), &left, &right);
     select(&u.abs().le(1.0), &near, &far)
 }
 
 /// `f'(x) = (1 - E - u E) / (1 - E)^2`, `E = e^-u`, `u = x / ln 2`; 1/2 at 0.
 ///
-/// For `|u| <= 2` the series of `d/du [u / (1 - e^-u)]` (Bernoulli numbers); beyond, with `w = e^-|u|`: `(1 - w - u w) / (1 - w)^2` for `u > 1`,
+/// For `|u| <= 3/2` the series of `d/du [u / (1 - e^-u)]` (Bernoulli numbers); beyond, with `w = e^-|u|`: `(1 - w - u w) / (1 - w)^2` for `u > 1`,
 /// and for `u < -1` `w (w - 1 - u) / (1 - w)^2`, scaled (`-u e^u` in the far left tail).
 fn softplus_approx_slope<B: Backend>(x: &V<B>, p: &Prec) -> V<B> {
-    let u = x * core::f64::consts::LOG2_E;
+    // Clamped where e^-|u| is 0 (and f' is 0 or 1), so infinities need no other care.
+    let lim = -p.exp_lo * core::f64::consts::LN_2;
+    let xc = clamp(x, -lim, lim);
+    let u = &xc * core::f64::consts::LOG2_E;
     let u2 = &u * &u;
     // g'(u) = 1/2 + u/6 - u^3/180 + ..., g(u) = u / (1 - e^-u) (mpmath's Taylor coefficients;
-    // to u^17, truncation below 2^-27 for |u| <= 2).
-    let mut s = &u2 * 1.545_491_170_130_012_0e-13 + -5.423_488_474_116_132_6e-12;
+    // to u^15, truncation below 2^-30 for |u| <= 3/2).
+    let mut s = &u2 * -5.423_488_474_116_132_6e-12 + 1.873_555_114_295_855_0e-10;
     for c in [
-        1.873_555_114_295_855_0e-10,
         -6.341_028_166_424_991_8e-9,
         2.087_675_698_786_809_9e-7,
         -1.0 / 151_200.0,
@@ -277,17 +282,15 @@ fn softplus_approx_slope<B: Backend>(x: &V<B>, p: &Prec) -> V<B> {
         s = &u2 * s + c;
     }
     let near = &u * s + 0.5;
-    let (e_r, pow) = exp_neg_abs(x, core::f64::consts::LOG2_E, p);
+    let (e_r, pow) = exp_scaled(&-xc.abs(), core::f64::consts::LOG2_E, p);
     let w = down(&e_r, &pow);
     let d = rsub(1.0, &w);
     let d2 = &d * &d;
-    // Above u = 60, u w is below 2^-80; below 2 exp_lo, w is 0: clamped there so that
-    // u = +-inf gives no 0 inf.
-    let right = (&d - u.min_s(60.0) * &w) / &d2;
-    let left = down(&(&e_r * (&w - 1.0 - u.max_s(2.0 * p.exp_lo)) / &d2), &pow);
+    let right = (&d - &u * &w) / &d2;
+    let left = down(&(&e_r * (&w - 1.0 - &u) / &d2), &pow);
     let far = select(&x.lt(0.0), &left, &right);
     // NaN needs no care: every branch gives NaN.
-    select(&u.abs().le(2.0), &near, &far)
+    select(&u.abs().le(1.5), &near, &far)
 }
 
 /// `(x + sqrt(x^2 + b)) / 2`: `x + (b/2) / (r + x)` for `x > 0`, `(b/2) / (r - x)` for
@@ -336,20 +339,23 @@ fn squareplus_slope<B: Backend>(x: &V<B>, b: f64) -> V<B> {
 /// be reassociated by some shader compilers, losing `hi`'s exactness). Inputs are clamped to
 /// `[-14, 14]`, beyond which `Phi` is 0 or 1.
 struct GeluParts<B: Backend> {
-    xc: V<B>,
+    /// `|x|`, clamped to 14 (NaN stays NaN).
+    ax: V<B>,
     t: V<B>,
-    /// `e^hi = e_r 2^n`, with `2^(n + 64)`.
+    /// `e^hi = e_r e^-q 2^n`, with `2^(n + 64)`.
     e_r: V<B>,
     pow: V<B>,
-    /// `e^lo` and `e^(lo + q)`.
-    e_lo: V<B>,
-    e_lo_q: V<B>,
+    /// `lo - q`: `e^(-x^2/2) = e_r e^m 2^n`.
+    m: V<B>,
+    /// `e^(m + q(t))`: `m + q(t)` is in `[-1.4, 0.6]`, where the device's `exp` is 3 to 4 ULP; a
+    /// second reduction would make GELU's kernels 19 operations longer.
+    e_cdf: V<B>,
     neg: M<B>,
 }
 
 fn gelu_parts<B: Backend>(x: &V<B>, p: &Prec) -> GeluParts<B> {
-    let xc = clamp(x, -14.0, 14.0);
-    let t = (xc.abs() * (0.5 * core::f64::consts::FRAC_1_SQRT_2) + 1.0).recip();
+    let ax = x.abs().min_s(14.0);
+    let t = (&ax * (0.5 * core::f64::consts::FRAC_1_SQRT_2) + 1.0).recip();
     let mut q = &t * 0.170_872_77 + -0.822_152_23;
     for c in [
         1.488_515_87,
@@ -363,19 +369,19 @@ fn gelu_parts<B: Backend>(x: &V<B>, p: &Prec) -> GeluParts<B> {
     ] {
         q = &t * q + c;
     }
-    let (x_hi, x_lo) = split(&xc, p);
+    let (x_hi, x_lo) = split(&ax, p);
     let hi = &x_hi * &x_hi * -0.5;
-    let lo = (&x_hi * &x_lo) * -1.0 + (&x_lo * &x_lo) * -0.5;
-    let (e_r, pow) = exp_scaled(&hi, 1.0, p);
-    // lo + q is in [-1.4, 0.6]: reduced like any exponent, its power of 2 applied at once.
-    let (e_q_r, pow_q) = exp_scaled(&(&lo + &q), 1.0, p);
+    let (e_r, pow, q_hi) = exp_reduced(&hi, 1.0, p);
+    // lo - q_hi, lo = -(x_hi x_lo + x_lo^2 / 2) = x_lo (-x_lo / 2 - x_hi).
+    let m = &x_lo * (&x_lo * -0.5 - &x_hi) - q_hi;
+    let e_cdf = (&m + q).exp();
     GeluParts {
-        xc,
+        ax,
         t,
         e_r,
         pow,
-        e_lo: exp_small(&lo, p),
-        e_lo_q: down(&e_q_r, &pow_q),
+        m,
+        e_cdf,
         neg: x.lt(0.0),
     }
 }
@@ -383,22 +389,27 @@ fn gelu_parts<B: Backend>(x: &V<B>, p: &Prec) -> GeluParts<B> {
 /// `x Phi(x)`: `x erfc(a) / 2` for `x < 0` (scaled), `x (1 - erfc(a) / 2)` for `x >= 0`.
 fn gelu<B: Backend>(x: &V<B>, p: &Prec) -> V<B> {
     let g = gelu_parts(x, p);
-    let half_erfc_r = &g.t * &g.e_r * &g.e_lo_q * 0.5;
+    // erfc(a) e^-n, the halving folded into the power of 2 (`down_half`).
+    let erfc_r = &g.t * &g.e_r * &g.e_cdf;
     select(
         &g.neg,
-        &down(&(&g.xc * &half_erfc_r), &g.pow),
-        &(x * rsub(1.0, &down(&half_erfc_r, &g.pow))),
+        &down_half(&(-&g.ax * &erfc_r), &g.pow),
+        &(x * rsub(1.0, &down_half(&erfc_r, &g.pow))),
     )
 }
 
-/// `Phi(x) + x phi(x)`, `phi(x) = e^(-x^2/2) / sqrt(2 pi) = e^hi e^lo / sqrt(2 pi)`.
+/// `v 2^(n-1)`: [`down`] with a halving folded in (one operation less in a kernel that is at
+/// the fuser's limit).
+fn down_half<B: Backend>(v: &V<B>, pow: &V<B>) -> V<B> {
+    v * pow * 2f64.powi(-65)
+}
+
+/// `Phi(x) + x phi(x)`, `phi(x) = e^(-x^2/2) / sqrt(2 pi)`: with `h = erfc(a) / 2` and
+/// `D = h - |x| phi(x)` (both scaled), `D` for `x < 0` and `1 - D` for `x >= 0`.
 fn gelu_slope<B: Backend>(x: &V<B>, p: &Prec) -> V<B> {
     let g = gelu_parts(x, p);
-    let x_phi_r = &g.xc * &g.e_lo * (1.0 / (2.0 * core::f64::consts::PI).sqrt());
-    let half_cdf_r = &g.t * &g.e_lo_q * 0.5;
-    select(
-        &g.neg,
-        &down(&(&g.e_r * (&half_cdf_r + &x_phi_r)), &g.pow),
-        &(down(&(&g.e_r * (&x_phi_r - &half_cdf_r)), &g.pow) + 1.0),
-    )
+    // 2 |x| phi(x) e^-n and erfc(a) e^-n, halved by `down_half`.
+    let ax_phi_r = &g.ax * g.m.exp() * (2.0 / (2.0 * core::f64::consts::PI).sqrt());
+    let d = down_half(&(&g.e_r * (&g.t * &g.e_cdf - ax_phi_r)), &g.pow);
+    select(&g.neg, &d, &rsub(1.0, &d))
 }
