@@ -76,7 +76,7 @@ fi
 # What gpu/run.sh runs: the tests that reach a GPU (burn's modules and unit tests, and
 # candle's kernel_formulas and kernel_reductions, are CPU checks that CI runs), candle's
 # reduction_bandwidth timing, and the bench CLI.
-keep=(burn-elementwise burn-prelu_lse0 candle-inplace candle-lse0_plus candle-modules candle-ops
+keep=(burn-elementwise burn-prelu_lse0 burn-accuracy burn-fusion burn-cube_rows candle-inplace candle-lse0_plus candle-modules candle-ops
       candle-prelu candle-reduction_bandwidth bench-rectifiers-bench)
 present=()
 for b in "${keep[@]}"; do [ -f "$bin/$b" ] && present+=("$b"); done

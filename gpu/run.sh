@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs on the GPU machine what gpu/build.sh bundled into .gpu/gpu.tar.xz: the GPU tests of
-# burn-rectifiers (wgpu through cubecl's SPIR-V compiler on NVIDIA's Vulkan driver) and of
+# burn-rectifiers (wgpu through cubecl's SPIR-V compiler on NVIDIA's Vulkan driver: elementwise,
+# PReLU/LSE0+, the ULP table of accuracy and cube_rows, the fused blocks of fusion) and of
 # candle-rectifiers (CUDA), candle's LSE0+/PReLU bandwidth table (reduction_bandwidth), then the
 # bench CLI on wgpu and candle-cuda at 16Mi and 256Mi f32.
 # Logs, CSV and tables go to $OUT. With the device tool, from the repository root:
@@ -49,8 +50,11 @@ summary="^(== |test result|FAILED|failures:|    [a-z_:]+$|skipping|256Mi f32 on|
 grep -E "$summary" "$out/tests.log" | uniq
 for size in 16Mi 256Mi; do
     echo "== bench $size ($(left) s left)"
+    # The layer step (and its fused blocks on wgpu) at 16Mi only: its matmul dominates at 256Mi.
+    passes=fwd,fwdbwd
+    [ $size = 16Mi ] && passes=fwd,fwdbwd,layer
     timeout "$(left)" ./bench-rectifiers-bench --backend wgpu,candle-cuda --function all \
-        --size $size --dtype f32 --pass fwd,fwdbwd --reps 7 --no-memory --out "$out" \
+        --size $size --dtype f32 --pass $passes --reps 7 --no-memory --out "$out" \
         --name "h200-$size" > /dev/null 2>> "$out/bench.err" || status=1
 done
 rm -f "$out/h200-16Mi.png" # at most 8 files come back

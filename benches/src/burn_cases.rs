@@ -13,8 +13,9 @@
 //!
 //! `fwdbwd` runs on `device.autodiff()`: `x` gets `require_grad()` before the clock starts
 //! (PReLU's `alpha` too: it is learned), then `y = f(x)`, `y.backward()` (Burn seeds a
-//! non-scalar root with ones) and `x.grad(..)`. Every call ends with `device.sync()` (a no-op
-//! on the eager CPU backends; on wgpu/CUDA it waits for the queued kernels).
+//! non-scalar root with ones) and `x.grad(..)`. `layer` is one training step of
+//! `f(x W + b) * 2 + 1` (`Layer::step`). Every call ends with `device.sync()` (a no-op on the
+//! eager CPU backends; on wgpu/CUDA it waits for the queued kernels).
 
 use burn::tensor::activation as act;
 use burn::tensor::{DType, Device, Tensor, TensorData};
@@ -84,6 +85,8 @@ fn apply(f: Function, variant: Variant, x: Tensor<2>, alpha: Tensor<1>) -> Optio
 pub fn has_variant(f: Function, variant: Variant, pass: Pass) -> bool {
     match variant {
         Variant::FusedInplace => pass == Pass::Fwd && f.is_shape_preserving(),
+        // LSE0+ reduces the layer's output to a column: not a layer activation.
+        _ if pass == Pass::Layer && !f.is_shape_preserving() => false,
         // ReLU's builtin is the relu variant itself.
         Variant::Builtin => {
             f != Function::Lse0Plus
@@ -119,7 +122,7 @@ pub fn calls(case: Case, variants: &[Variant]) -> Vec<(Variant, Call<'static>)> 
     let f = case.function;
     let device = match case.pass {
         Pass::Fwd => plain,
-        Pass::FwdBwd => plain.autodiff(),
+        Pass::FwdBwd | Pass::Layer => plain.autodiff(),
     };
     let (data, x, alpha) = input(&case, &device);
     let burn_dtype = dtype(case.dtype);
@@ -146,6 +149,17 @@ pub fn calls(case: Case, variants: &[Variant]) -> Vec<(Variant, Call<'static>)> 
                 m.stop();
                 drop(y);
             }),
+            (Pass::Layer, _) => {
+                let layer = Layer::new(x, alpha, &device);
+                Box::new(move |m: &mut Meter| {
+                    sync(&device);
+                    m.start();
+                    let grads = layer.step(f, v);
+                    sync(&device);
+                    m.stop();
+                    drop(grads);
+                })
+            }
             (Pass::FwdBwd, _) => Box::new(move |m: &mut Meter| {
                 let xg = x.clone().require_grad();
                 let ag = alpha.clone().require_grad();
@@ -162,6 +176,97 @@ pub fn calls(case: Case, variants: &[Variant]) -> Vec<(Variant, Call<'static>)> 
         calls.push((v, call));
     }
     calls
+}
+
+/// One layer of a model around the activation: `x` `[n / ROW, ROW]`, `W` `[ROW, ROW]`, `b`
+/// `[ROW]`, PReLU's slopes, the learned ones requiring gradients.
+struct Layer {
+    x: Tensor<2>,
+    w: Tensor<2>,
+    b: Tensor<1>,
+    alpha: Tensor<1>,
+}
+
+impl Layer {
+    fn new(x: Tensor<2>, alpha: Tensor<1>, device: &Device) -> Self {
+        let dtype = x.dtype();
+        let w: Vec<f32> = (0..ROW * ROW)
+            .map(|i| ((i * 7919 % 201) as f32 - 100.0) / 800.0)
+            .collect();
+        let b: Vec<f32> = (0..ROW).map(|i| (i as f32 - 32.0) / 64.0).collect();
+        Layer {
+            x,
+            w: Tensor::<2>::from_data(TensorData::new(w, [ROW, ROW]), (device, dtype))
+                .require_grad(),
+            b: Tensor::<1>::from_data(TensorData::new(b, [ROW]), (device, dtype)).require_grad(),
+            alpha: alpha.require_grad(),
+        }
+    }
+
+    /// `f(x W + b) * 2 + 1`, summed and differentiated; the gradients of `W` and `b`.
+    fn step(&self, f: Function, v: Variant) -> (Tensor<2>, Tensor<1>) {
+        let h = self.x.clone().matmul(self.w.clone()) + self.b.clone().unsqueeze::<2>();
+        let y = apply(f, v, h, self.alpha.clone()).expect("variant exists") * 2.0 + 1.0;
+        let grads = y.sum().backward();
+        (
+            self.w.grad(&grads).expect("W has a gradient"),
+            self.b.grad(&grads).expect("b has a gradient"),
+        )
+    }
+}
+
+/// The fused blocks one layer step of `f` runs on a Fusion backend (wgpu, CUDA), counted by
+/// burn-fusion's observer: fused kernels, or single operations run unfused; blocks of only
+/// `Drop`s launch nothing and are not counted. `None` where the backend does not fuse or this
+/// build lacks it. The step runs once before it is observed, so the fusion server's plans are
+/// cached as in training.
+pub fn layer_blocks(backend: Backend, f: Function, v: Variant, size: usize) -> Option<usize> {
+    #[cfg(feature = "wgpu")]
+    {
+        use burn::backend::fusion::observer::{BlockOperations, FusionObservation, FusionObserver};
+        use burn::backend::ir::OperationIr;
+        use std::sync::{Arc, Mutex};
+
+        #[derive(Default)]
+        struct Count(Mutex<usize>);
+        impl FusionObserver for Count {
+            fn registered(&self, _: &OperationIr) {}
+            fn block_starts(&self, block: BlockOperations<'_>) {
+                if block.iter().any(|op| !matches!(op, OperationIr::Drop(_))) {
+                    *self.0.lock().unwrap() += 1;
+                }
+            }
+            fn block_ran(&self) {}
+        }
+
+        if backend != Backend::Wgpu || !has_variant(f, v, Pass::Layer) {
+            return None;
+        }
+        let device = device(backend)?.autodiff();
+        let case = Case {
+            backend,
+            function: f,
+            dtype: Dtype::F32,
+            size,
+            pass: Pass::Layer,
+        };
+        let (_, x, alpha) = input(&case, &device);
+        let layer = Layer::new(x, alpha, &device);
+        drop(layer.step(f, v));
+        sync(&device);
+        let count = Arc::new(Count::default());
+        let guard = FusionObservation::new(count.clone());
+        drop(layer.step(f, v));
+        sync(&device);
+        drop(guard);
+        let n = *count.0.lock().unwrap();
+        Some(n)
+    }
+    #[cfg(not(feature = "wgpu"))]
+    {
+        let _ = (backend, f, v, size);
+        None
+    }
 }
 
 /// Waits for the device's queued work.

@@ -117,6 +117,10 @@ pub fn builtin(f: Function, x: &Tensor, prelu: &candle_nn::PReLU) -> Option<Resu
 
 /// Whether `variant` exists for `f` in `pass` on Candle.
 pub fn has_variant(f: Function, variant: Variant, pass: Pass) -> bool {
+    if pass == Pass::Layer {
+        // The layer step is measured on Burn's backends.
+        return false;
+    }
     match variant {
         Variant::FusedInplace => pass == Pass::Fwd && matches!(f, Function::Elementwise(_)),
         // ReLU's builtin is the relu variant itself.
@@ -174,6 +178,9 @@ pub fn calls(case: Case, variants: &[Variant]) -> Result<Vec<(Variant, Call<'sta
         return Ok(Vec::new());
     };
     let f = case.function;
+    if case.pass == Pass::Layer {
+        return Ok(Vec::new());
+    }
     let alpha = Tensor::full(crate::PRELU_ALPHA as f32, ROW, &Device::Cpu)?
         .to_dtype(dtype(case.dtype))?
         .to_device(&device)?;
@@ -186,6 +193,7 @@ pub fn calls(case: Case, variants: &[Variant]) -> Result<Vec<(Variant, Call<'sta
             inputs.x = Var::from_tensor(&inputs.x)?.as_tensor().clone();
             inputs
         }
+        Pass::Layer => unreachable!("returned above"),
     };
     let inputs = std::rc::Rc::new(inputs);
     let mut calls: Vec<(Variant, Call<'static>)> = Vec::new();
@@ -213,6 +221,7 @@ pub fn calls(case: Case, variants: &[Variant]) -> Result<Vec<(Variant, Call<'sta
                 m.stop();
                 drop(y);
             }),
+            (Pass::Layer, _) => unreachable!("returned above"),
             (Pass::FwdBwd, _) => Box::new(move |m: &mut Meter| {
                 m.start();
                 let y = inputs.apply(f, v, &inputs.x).expect("forward");

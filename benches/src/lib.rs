@@ -30,6 +30,8 @@
 //!   the framework's bookkeeping are not counted; they are the same for every variant);
 //! - LSE0+ reduces rows of [`ROW`] elements: `fwd = n s + n s / ROW`,
 //!   `fwdbwd = fwd + 2 n s + n s / ROW`;
+//! - `layer`: the activation's share, as `fwdbwd` (the matmuls and the other elementwise
+//!   operations move more; the column compares variants of one step);
 //! - `copy`: read and write `n s` bytes: `2 n s`.
 //!
 //! `GB/s = bytes / median / 1e9`; `% of copy BW = GB/s / GB/s of the reused-buffer copy of the
@@ -182,24 +184,30 @@ impl fmt::Display for Dtype {
     }
 }
 
-/// Forward only, or forward and backward through the framework's autodiff.
+/// Forward only, forward and backward through the framework's autodiff, or a layer's training
+/// step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Pass {
     /// `y = f(x)`.
     Fwd,
     /// `y = f(x)`, then `dx` by backprop (Burn's `Autodiff`, Candle's `Var`).
     FwdBwd,
+    /// One training step of a layer, `f(x W + b) * 2 + 1` summed and differentiated to `W` and
+    /// `b` (`x` is `[n / ROW, ROW]`, `W` `[ROW, ROW]`): the activation among the operations a
+    /// model puts around it. Burn's backends only.
+    Layer,
 }
 
 impl Pass {
-    /// Both passes.
-    pub const ALL: [Pass; 2] = [Pass::Fwd, Pass::FwdBwd];
+    /// Every pass.
+    pub const ALL: [Pass; 3] = [Pass::Fwd, Pass::FwdBwd, Pass::Layer];
 
-    /// `fwd`, `fwdbwd`.
+    /// `fwd`, `fwdbwd`, `layer`.
     pub fn name(self) -> &'static str {
         match self {
             Pass::Fwd => "fwd",
             Pass::FwdBwd => "fwdbwd",
+            Pass::Layer => "layer",
         }
     }
 }
@@ -361,9 +369,9 @@ pub fn bytes_moved(function: Function, pass: Pass, n: usize, s: usize) -> u64 {
     let full = n * s;
     match (function, pass) {
         (Function::Lse0Plus, Pass::Fwd) => full + full / row,
-        (Function::Lse0Plus, Pass::FwdBwd) => 3 * full + 2 * full / row,
+        (Function::Lse0Plus, Pass::FwdBwd | Pass::Layer) => 3 * full + 2 * full / row,
         (_, Pass::Fwd) => 2 * full,
-        (_, Pass::FwdBwd) => 5 * full,
+        (_, Pass::FwdBwd | Pass::Layer) => 5 * full,
     }
 }
 

@@ -8,12 +8,14 @@ use crate::composed;
 
 /// The rectifier family as backend operations.
 ///
-/// Every method has a default body composed from Burn's own tensor operations (the fallback, and
-/// the reference the fused kernels are tested and benchmarked against). The backends this crate
-/// supports override them with fused kernels (in `src/backends/`): NdArray and Flex call the
-/// slice kernels of [`rectifiers_core`]; `CubeBackend` (wgpu, vulkan, cuda) launches one cubecl
-/// kernel; `Fusion` records them as lazy custom operations; `Autodiff` differentiates each
-/// forward with its fused backward, saving the input only.
+/// Every method has a default body composed from Burn's own tensor operations (the reference
+/// the kernels are tested and benchmarked against, and what a backend without kernels runs).
+/// The backends this crate supports override them (in `src/backends/`): NdArray and Flex call
+/// the slice kernels of [`rectifiers_core`]; `CubeBackend` (wgpu, vulkan, cuda) launches cubecl
+/// kernels; on `Fusion<CubeBackend>` the elementwise methods run their default bodies, recorded
+/// as operations that fuse, and PReLU and LSE0+ are lazy custom operations around the
+/// `CubeBackend` kernels; `Autodiff` differentiates each forward with its fused backward,
+/// saving the input only.
 ///
 /// Users call the functions of this crate ([`squareplus`](crate::squareplus), ...) or its
 /// modules; the trait is public so that other backends can opt in. Parameters are validated by

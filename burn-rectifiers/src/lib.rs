@@ -9,9 +9,14 @@
 //!   functions built from Burn's own operations (the fallback and the reference).
 //!
 //! Where each runs fused: every function on NdArray (f32, f64) and Flex (f32, f64, f16, bf16),
-//! bit for bit the values of [`rectifiers_core`] (at most 2 ULP, measured 0.5 in f32); the
-//! elementwise functions on the cubecl backends in f32 arithmetic (measured max relative error
-//! on wgpu/lavapipe: 6e-5, see the tests); PReLU and LSE0+ on cubecl use [`composed`]. Under
+//! bit for bit the values of [`rectifiers_core`] (at most 2 ULP, measured 0.5 in f32). On the
+//! cubecl backends, plain `CubeBackend` launches this crate's kernels: one per elementwise
+//! function, PReLU elementwise with `dalpha` as one reduction, LSE0+ one unit per row. Burn's
+//! wgpu, vulkan and cuda devices are `Fusion<CubeBackend>`: there the elementwise functions are
+//! recorded as their stable composition ([`composed::stable`]), which Burn fuses with the
+//! operations around them (a training step of a layer runs as many kernels as with Burn's own
+//! activation), and PReLU and LSE0+ run the kernels as custom operations. The GPU paths compute
+//! in f32 (f64 for f64 tensors) within a ULP budget per function: [`accuracy`]. Under
 //! `Autodiff` the backward is one fused pass from the saved input.
 //!
 //! # Swapping an activation
@@ -64,6 +69,8 @@
 mod backend;
 mod backends;
 pub mod composed;
+#[doc = include_str!("../ACCURACY.md")]
+pub mod accuracy {}
 pub mod diagnostics;
 mod functional;
 pub mod nn;

@@ -193,3 +193,27 @@ fn a_layer_step_runs_no_more_blocks_than_with_burns_activation() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// PReLU in the layer step, against Burn's `prelu`: `alpha` of one slope per output channel,
+/// learned.
+#[test]
+fn a_prelu_layer_step_runs_no_more_blocks_than_with_burns_prelu() {
+    let Some(device) = wgpu() else { return };
+    let alpha = Tensor::<1>::full([128], 0.25, &device.clone().autodiff()).require_grad();
+    let theirs = layer_step(&device, |h| act::prelu(h, alpha.clone()));
+    let ours = layer_step(&device, |h| burn_rectifiers::prelu(h, alpha.clone()));
+    println!(
+        "prelu: ours {} blocks, Burn's {}\n  ours:\n  {}\n  Burn's:\n  {}",
+        ours.len(),
+        theirs.len(),
+        describe(&ours),
+        describe(&theirs)
+    );
+    assert!(
+        ours.len() <= theirs.len(),
+        "prelu: {} blocks, {} custom ops (Burn's prelu: {} blocks)",
+        ours.len(),
+        custom_ops(&ours),
+        theirs.len()
+    );
+}

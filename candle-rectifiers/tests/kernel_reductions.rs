@@ -16,9 +16,7 @@
 //!
 //! Each result is compared in ULP with the core's (the float path with the core's f32 result,
 //! the double path with its f64 result), and must stay within the budget per path in [`LSE`]
-//! and [`PRELU`]; results below the normal range are printed, not budgeted. One deliberate
-//! difference: in a row holding -inf (and no NaN or +inf) the core's gradient is NaN, the
-//! kernels' is 0 at the -inf entries and finite elsewhere ([`core_gradient`]). Run it with
+//! and [`PRELU`]; results below the normal range are printed, not budgeted. Run it with
 //!
 //! ```text
 //! cargo test -p candle-rectifiers --test kernel_reductions -- --nocapture
@@ -148,34 +146,6 @@ struct Results {
     cases: usize,
 }
 
-/// The core's LSE0+ gradient of `row`, except in rows with a -inf and otherwise finite: the
-/// core gives NaN there (its carried rounding of x - m is NaN at -inf), where the gradient is
-/// 0 at the -inf entries (e^-inf = 0) and the core's gradient of the row without them elsewhere.
-/// The kernels give that.
-fn core_gradient(row: &[f64], g: &mut [f64]) {
-    let finite_but_neg_inf =
-        row.contains(&f64::NEG_INFINITY) && !row.iter().any(|v| v.is_nan() || *v == f64::INFINITY);
-    if !finite_but_neg_inf {
-        rectifiers_core::lse0_plus::lse0_plus_gradient(row, g);
-        return;
-    }
-    let kept: Vec<f64> = row
-        .iter()
-        .copied()
-        .filter(|&v| v != f64::NEG_INFINITY)
-        .collect();
-    let mut gk = vec![0.0; kept.len()];
-    rectifiers_core::lse0_plus::lse0_plus_gradient(&kept, &mut gk);
-    let mut rest = gk.into_iter();
-    for (g, &v) in g.iter_mut().zip(row) {
-        *g = if v == f64::NEG_INFINITY {
-            0.0
-        } else {
-            rest.next().expect("one gradient per kept entry")
-        };
-    }
-}
-
 fn check_lse(input: &mut impl Read, label: &str, res: &mut Results) -> io::Result<()> {
     let rows = read_u64(input)?;
     let n = read_u64(input)?;
@@ -196,7 +166,7 @@ fn check_lse(input: &mut impl Read, label: &str, res: &mut Results) -> io::Resul
         }
         // The core's kernels: f64 throughout, then one rounding to the dtype.
         let want = rectifiers_core::lse0_plus::lse0_plus(&row);
-        core_gradient(&row, &mut g);
+        rectifiers_core::lse0_plus::lse0_plus_gradient(&row, &mut g);
         let (w32, w64) = (want as f32, want);
         let u = ulp32(y32[r], w32);
         cols[0].record(label, r, y32[r] as f64, w32 as f64, u, tiny32(w32));

@@ -65,7 +65,15 @@ pub fn lse0_plus(row: &[f64]) -> f64 {
 /// zero logit, written into `g`.
 ///
 /// Computed as `e^(x_i - m) / (e^(-m) + sum_j e^(x_j - m))` with the rounding of `x_i - m`
-/// carried, not from the rounded output. With `+inf` entries, each gets `1 / count`.
+/// carried, not from the rounded output. With `+inf` entries, each gets `1 / count`; a `-inf`
+/// entry gets 0.
+///
+/// ```
+/// use rectifiers_core::lse0_plus::lse0_plus_gradient;
+/// let mut g = [0.0; 2];
+/// lse0_plus_gradient(&[f64::NEG_INFINITY, 0.0], &mut g);
+/// assert_eq!(g, [0.0, 0.5]); // e^0 / (1 + e^-inf + e^0)
+/// ```
 ///
 /// # Panics
 /// If `g.len() != row.len()`.
@@ -96,7 +104,12 @@ pub fn lse0_plus_gradient(row: &[f64], g: &mut [f64]) {
     }
     for (i, (g, &v)) in g.iter_mut().zip(row).enumerate() {
         let (d, d_lo) = dd::two_sum(v, -m);
-        *g = d.exp() * (1.0 + d_lo);
+        // A `-inf` entry has weight 0 (its `d_lo` is NaN: `-inf - -inf`).
+        *g = if d == f64::NEG_INFINITY {
+            0.0
+        } else {
+            d.exp() * (1.0 + d_lo)
+        };
         if Some(i) != at {
             r.add(*g);
         }

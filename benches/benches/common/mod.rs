@@ -31,13 +31,14 @@ pub fn config() -> Criterion {
         .configure_from_args()
 }
 
-/// Benchmarks every variant of each of `functions`, f32, at [`SIZES`], both passes.
+/// Benchmarks every variant of each of `functions`, f32, at [`SIZES`], forward and forward +
+/// backward (the layer step is the CLI's: `--pass layer`).
 pub fn bench_functions(c: &mut Criterion, functions: &[Function]) {
     for &function in functions {
         for &size in &SIZES {
             let mut group = c.benchmark_group(format!("{function}/{}", format_size(size)));
             for backend in backends() {
-                for pass in Pass::ALL {
+                for pass in [Pass::Fwd, Pass::FwdBwd] {
                     let case = Case {
                         backend,
                         function,

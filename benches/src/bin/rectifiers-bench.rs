@@ -42,7 +42,8 @@ struct Cli {
     /// f32, f16, bf16
     #[arg(long = "dtype", value_delimiter = ',', default_value = "f32", value_parser = by_name(&Dtype::ALL, Dtype::name))]
     dtypes: Vec<Dtype>,
-    /// fwd, fwdbwd
+    /// fwd, fwdbwd, layer (one training step of `f(x W + b) * 2 + 1`, Burn's backends; on wgpu
+    /// also the fused blocks it runs)
     #[arg(long = "pass", value_delimiter = ',', default_value = "fwd,fwdbwd", value_parser = by_name(&Pass::ALL, Pass::name))]
     passes: Vec<Pass>,
     /// fused, fused_inplace, composed, builtin, relu [default: all]
@@ -105,6 +106,50 @@ fn size(s: &str) -> Result<usize, String> {
         )),
         None => Err("expected a number of elements such as 4096, 4Ki or 16Mi".to_owned()),
     }
+}
+
+/// With `--pass layer` on a Fusion backend (wgpu): the blocks (fused kernels, or operations run
+/// unfused) one layer step runs per function and variant, at the plan's first size, from
+/// burn-fusion's observer. Empty otherwise.
+fn layer_blocks_table(plan: &Plan) -> String {
+    let Some(&size) = plan.sizes.first() else {
+        return String::new();
+    };
+    if !plan.passes.contains(&Pass::Layer) {
+        return String::new();
+    }
+    let mut md = String::new();
+    for &backend in plan.backends.iter().filter(|b| b.is_burn() && b.is_gpu()) {
+        let variants = [
+            Variant::Fused,
+            Variant::Builtin,
+            Variant::Composed,
+            Variant::Relu,
+        ];
+        let mut lines = Vec::new();
+        for &f in &plan.functions {
+            let counts: Vec<String> = variants
+                .iter()
+                .map(|&v| {
+                    rectifiers_benches::burn_cases::layer_blocks(backend, f, v, size)
+                        .map_or("-".to_owned(), |n| n.to_string())
+                })
+                .collect();
+            if counts.iter().any(|c| c != "-") {
+                lines.push(format!("| {f} | {} |", counts.join(" | ")));
+            }
+        }
+        if !lines.is_empty() {
+            md.push_str(&format!(
+                "\nBlocks per layer step on {backend} (`f(x W + b) * 2 + 1`, forward and backward, \
+                 {}; fused kernels or operations run unfused, from burn-fusion's observer):\n\n\
+                 | function | fused | builtin | composed | relu |\n|---|---:|---:|---:|---:|\n{}\n",
+                format_size(size),
+                lines.join("\n")
+            ));
+        }
+    }
+    md
 }
 
 /// The parsed command line.
@@ -209,6 +254,7 @@ fn main() -> ExitCode {
     }
     md.push('\n');
     md.push_str(&table::markdown(&rows, &torch));
+    md.push_str(&layer_blocks_table(plan));
     println!("{md}");
 
     if let Err(e) = std::fs::create_dir_all(&args.out) {
@@ -260,7 +306,7 @@ mod tests {
         let a = parse(&[]).unwrap();
         assert_eq!(a.plan.functions, Function::all());
         assert_eq!(a.plan.sizes, [4 << 10, 256 << 10, 16 << 20]);
-        assert_eq!(a.plan.passes, Pass::ALL);
+        assert_eq!(a.plan.passes, [Pass::Fwd, Pass::FwdBwd]);
         assert_eq!(a.plan.reps, 10);
         assert!(a.plan.memory);
         let a = parse(&[

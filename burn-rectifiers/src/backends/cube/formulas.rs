@@ -19,7 +19,7 @@ use cubecl::prelude::*;
 use rectifiers_core::ElementwiseKind;
 
 #[cube]
-fn splat<C: Float, N: Size>(#[comptime] v: f32) -> Vector<C, N> {
+pub(crate) fn splat<C: Float, N: Size>(#[comptime] v: f32) -> Vector<C, N> {
     Vector::new(C::new(v))
 }
 
@@ -47,7 +47,7 @@ fn clamp<C: Float, N: Size>(
 
 /// `max(x, lo)` for a run-time `lo`, NaN staying NaN.
 #[cube]
-fn max_v<C: Float, N: Size>(x: Vector<C, N>, lo: Vector<C, N>) -> Vector<C, N> {
+pub(crate) fn max_v<C: Float, N: Size>(x: Vector<C, N>, lo: Vector<C, N>) -> Vector<C, N> {
     select_many(x.less_than(&lo), lo, x)
 }
 
@@ -66,7 +66,7 @@ fn exp_small<C: Float, N: Size>(r: Vector<C, N>) -> Vector<C, N> {
 /// `e^(k a) = e_r 2^n` as `(e_r, 2^(n + 64))` (see `composed::parts::exp_scaled`):
 /// `d = a - n l_hi` exact, the `l_lo` part multiplied in by its series.
 #[cube]
-fn exp_scaled<C: Float, N: Size>(
+pub(crate) fn exp_scaled<C: Float, N: Size>(
     a: Vector<C, N>,
     k: C,
     l_hi: C,
@@ -86,7 +86,7 @@ fn exp_scaled<C: Float, N: Size>(
 /// which keeps the compiler from reassociating `(v pow) 2^-64` as `(v 2^-64) pow` (lavapipe
 /// did, and `v 2^-64` underflows for a tiny `v`: `silu(-1e-28)` came out 0).
 #[cube]
-fn down<C: Float, N: Size>(v: Vector<C, N>, pow: Vector<C, N>) -> Vector<C, N> {
+pub(crate) fn down<C: Float, N: Size>(v: Vector<C, N>, pow: Vector<C, N>) -> Vector<C, N> {
     let scaled = v * pow;
     select_many(pow.equal(&pow), scaled, pow) * splat::<C, N>(5.421_010_862_427_522e-20)
 }
@@ -106,7 +106,7 @@ fn exp_neg_abs<C: Float, N: Size>(
 
 /// `log1p(u) / u` for `u` in `[0, 1]` by the series of `2 atanh(u / (2 + u))`.
 #[cube]
-fn log1p_ratio<C: Float, N: Size>(u: Vector<C, N>) -> Vector<C, N> {
+pub(crate) fn log1p_ratio<C: Float, N: Size>(u: Vector<C, N>) -> Vector<C, N> {
     let d = u + splat::<C, N>(2.0);
     let w = u / d;
     let w2 = w * w;
@@ -157,19 +157,22 @@ fn keep_nan<C: Float, N: Size>(x: Vector<C, N>, d: Vector<C, N>) -> Vector<C, N>
 }
 
 /// `(x_c, t, e_r, pow, e_lo, e_lo_q)` of GELU (see `composed::stable::gelu_parts`).
+type GeluParts<C, N> = (
+    Vector<C, N>,
+    Vector<C, N>,
+    Vector<C, N>,
+    Vector<C, N>,
+    Vector<C, N>,
+    Vector<C, N>,
+);
+
+/// The parts of GELU that its forward and its derivative share: [`GeluParts`].
 #[cube]
 fn gelu_parts<C: Float, N: Size>(
     x: Vector<C, N>,
     s: Scalars<C>,
     #[comptime] wide: bool,
-) -> (
-    Vector<C, N>,
-    Vector<C, N>,
-    Vector<C, N>,
-    Vector<C, N>,
-    Vector<C, N>,
-    Vector<C, N>,
-) {
+) -> GeluParts<C, N> {
     let xc = clamp::<C, N>(x, -14.0, 14.0);
     let t = Vector::recip(
         Vector::abs(xc) * splat::<C, N>(0.5 * core::f32::consts::FRAC_1_SQRT_2)

@@ -81,9 +81,16 @@ fn scalars(f: Elementwise, compute: ElemType) -> [InputScalar; 4] {
         ElementwiseKind::SoftplusApprox => core::f64::consts::LOG2_E,
         _ => 1.0,
     };
+    let (l_hi, l_lo) = ln2_split(k);
+    [p, k, l_hi, l_lo].map(|v| InputScalar::new(v, compute))
+}
+
+/// `ln 2 / k = l_hi + l_lo`, `l_hi` of 16 significant bits (so `n l_hi` is exact for the `n`
+/// of any finite `e^x` in f32).
+pub(crate) fn ln2_split(k: f64) -> (f64, f64) {
     let l = core::f64::consts::LN_2 / k;
     let l_hi = f32::from_bits((l as f32).to_bits() & !0xff) as f64;
-    [p, k, l_hi, l - l_hi].map(|v| InputScalar::new(v, compute))
+    (l_hi, l - l_hi)
 }
 
 /// The storage type of `x` and the type the formulas run in: f64 for f64, else f32.
@@ -92,7 +99,7 @@ fn scalars(f: Elementwise, compute: ElemType) -> [InputScalar; 4] {
 ///
 /// For bf16 on wgpu: WGSL has no bf16, and Burn 0.22.1 does not reject it (its own ops return
 /// wrong values there), so this does.
-fn types(what: &str, x: &CubeTensor) -> [ElemType; 2] {
+pub(crate) fn types(what: &str, x: &CubeTensor) -> [ElemType; 2] {
     let dtype = x.dtype;
     assert!(
         !(dtype == DType::BF16 && matches!(x.device, CubeDevice::Wgpu(_))),
@@ -107,7 +114,7 @@ fn types(what: &str, x: &CubeTensor) -> [ElemType; 2] {
 }
 
 /// The widest vector the layout of `t` allows along its last dim.
-fn vector_size(t: &CubeTensor) -> usize {
+pub(crate) fn vector_size(t: &CubeTensor) -> usize {
     tensor_vector_size_parallel(
         t.client.io_optimized_vector_sizes(t.dtype.size()),
         t.meta.shape(),

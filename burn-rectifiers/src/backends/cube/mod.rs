@@ -1,9 +1,11 @@
-//! `CubeBackend` (wgpu, vulkan, cuda): one cubecl kernel family for the elementwise functions.
-//!
-//! PReLU and LSE0+ use the composed default bodies on this backend (see the crate docs).
+//! `CubeBackend` (wgpu, vulkan, cuda): the cubecl kernels. One kernel family for the elementwise
+//! functions (the function is a comptime argument), PReLU's elementwise kernels with `dalpha` as
+//! one reduction, and LSE0+ one unit per row.
 
 mod formulas;
 mod kernel;
+mod lse0_plus;
+mod prelu;
 
 use burn::backend::tensor::FloatTensor;
 use burn_cubecl::CubeBackend;
@@ -24,5 +26,29 @@ impl RectifierBackend for CubeBackend {
         f: Elementwise,
     ) -> FloatTensor<Self> {
         launch_backward(f, x, grad)
+    }
+
+    fn fused_prelu(x: FloatTensor<Self>, alpha: FloatTensor<Self>) -> FloatTensor<Self> {
+        prelu::launch_forward(x, alpha)
+    }
+
+    fn fused_prelu_backward(
+        x: FloatTensor<Self>,
+        alpha: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+    ) -> (FloatTensor<Self>, FloatTensor<Self>) {
+        prelu::launch_backward(x, alpha, grad)
+    }
+
+    fn fused_lse0_plus(x: FloatTensor<Self>, dim: usize) -> FloatTensor<Self> {
+        lse0_plus::launch_forward(x, dim)
+    }
+
+    fn fused_lse0_plus_backward(
+        x: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        dim: usize,
+    ) -> FloatTensor<Self> {
+        lse0_plus::launch_backward(x, grad, dim)
     }
 }
