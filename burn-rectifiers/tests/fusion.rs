@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use burn::backend::fusion::observer::{BlockOperations, FusionObservation, FusionObserver};
 use burn::backend::ir::OperationIr;
@@ -52,9 +52,6 @@ fn short_name(op: &OperationIr) -> String {
 /// Runs `work` on `device` under an observer and returns the blocks it ran that launch work
 /// (blocks of only `Drop`s free memory and launch nothing).
 fn blocks_of(device: &Device, work: impl FnOnce()) -> Vec<Vec<String>> {
-    // The observer sees every operation of the process: one observed region at a time.
-    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-    let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     device.sync().unwrap();
     let blocks = Arc::new(Blocks::default());
     let guard = FusionObservation::new(blocks.clone());
@@ -65,6 +62,13 @@ fn blocks_of(device: &Device, work: impl FnOnce()) -> Vec<Vec<String>> {
     ran.into_iter()
         .filter(|b| b.iter().any(|op| !op.starts_with("Drop")))
         .collect()
+}
+
+/// The observer sees every operation of the process, so the tests of this file run one at a
+/// time: each holds this lock from its first operation to its last (warm-up runs included).
+fn serial() -> MutexGuard<'static, ()> {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn wgpu() -> Option<Device> {
@@ -131,6 +135,7 @@ fn fwd_bwd(device: &Device, act: impl Fn(Tensor<2>) -> Tensor<2>) -> Vec<Vec<Str
 
 #[test]
 fn forward_and_backward_fuse_like_burns_relu() {
+    let _serial = serial();
     let Some(device) = wgpu() else { return };
     let relu = fwd_bwd(&device, act::relu);
     println!("burn relu: {} blocks\n  {}", relu.len(), describe(&relu));
@@ -170,6 +175,7 @@ fn layer_step(device: &Device, act: impl Fn(Tensor<2>) -> Tensor<2>) -> Vec<Vec<
 
 #[test]
 fn a_layer_step_runs_no_more_blocks_than_with_burns_activation() {
+    let _serial = serial();
     let Some(device) = wgpu() else { return };
     let mut failures = Vec::new();
     for f in common::cases() {
@@ -198,6 +204,7 @@ fn a_layer_step_runs_no_more_blocks_than_with_burns_activation() {
 /// learned.
 #[test]
 fn a_prelu_layer_step_runs_no_more_blocks_than_with_burns_prelu() {
+    let _serial = serial();
     let Some(device) = wgpu() else { return };
     let alpha = Tensor::<1>::full([128], 0.25, &device.clone().autodiff()).require_grad();
     let theirs = layer_step(&device, |h| act::prelu(h, alpha.clone()));
