@@ -120,3 +120,8 @@ pub use ops::{
     softplus, softplus_approx, squareplus, srelu,
 };
 pub use rectifiers_core::{Elementwise, ElementwiseKind, ParamError};
+
+/// The README's examples, run as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
