@@ -88,7 +88,7 @@
 //! let vb = VarBuilder::from_varmap(&varmap, DType::F32, &Device::Cpu);
 //! let mlp = Mlp {
 //!     fc1: linear(4, 8, vb.pp("fc1"))?,
-//!     // was: act: candle_nn::Activation::Relu.into(),
+//!     // was: act: candle_nn::Activation::Relu (or: Activation::try_from(that)?),
 //!     act: Activation::Squareplus(4.0),
 //!     fc2: linear(8, 2, vb.pp("fc2"))?,
 //! };
