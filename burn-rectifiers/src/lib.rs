@@ -78,3 +78,8 @@ pub mod nn;
 pub use backend::RectifierBackend;
 pub use functional::*;
 pub use rectifiers_core::{Elementwise, ElementwiseKind, ParamError};
+
+/// The README's examples, run as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

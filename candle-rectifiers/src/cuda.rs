@@ -26,12 +26,13 @@ use candle_core::cuda_backend::cudarc::driver::{
     CudaSlice, CudaView, DevicePtr, DeviceRepr, LaunchConfig, PushKernelArg, ValidAsZeroBits,
 };
 use candle_core::cuda_backend::{CudaDType, CudaDevice, CudaStorage, SlicePtrOrNull, WrapErr};
-use candle_core::{DType, Layout, Result, WithDType, bail};
+use candle_core::{DType, Error, Layout, Result, WithDType, bail};
 use rectifiers_core::Elementwise;
 
 use crate::launch::{
     LSE_PART_BYTES, LSE_SPLIT_THREADS, LsePlan, PRELU_BLOCK, PreluMode, PreluPlan,
 };
+use crate::storage::{dtype_mismatch, shape_mismatch, unsupported};
 
 /// The PTX of `kernels/rectifiers.cu`, built by `build.rs`.
 const PTX: &str = include_str!(concat!(env!("OUT_DIR"), "/rectifiers.ptx"));
@@ -49,7 +50,7 @@ const LSE_MAX_BLOCKS: usize = 65_535;
 trait Elem: CudaDType + DeviceRepr + WithDType + ValidAsZeroBits {}
 impl<T: CudaDType + DeviceRepr + WithDType + ValidAsZeroBits> Elem for T {}
 
-/// Runs `$body` with `$t` the Rust type of `$dtype`, or fails naming the op and the dtype.
+/// Runs `$body` with `$t` the Rust type of `$dtype`, or fails with `UnsupportedDTypeForOp`.
 macro_rules! with_elem {
     ($op:expr, $dtype:expr, $t:ident => $body:expr) => {
         match $dtype {
@@ -69,10 +70,7 @@ macro_rules! with_elem {
                 type $t = half::bf16;
                 $body
             }
-            other => bail!(
-                "{}: dtype {other:?} is not supported on CUDA (f32, f64, f16, bf16)",
-                $op
-            ),
+            other => return Err(unsupported(other, $op)),
         }
     };
 }
@@ -93,29 +91,22 @@ fn elementwise_cfg(numel: usize, per_thread: usize) -> LaunchConfig {
     }
 }
 
-fn check_same_dtype(op: &str, a: (&str, DType), b: (&str, DType)) -> Result<()> {
-    if a.1 != b.1 {
-        bail!(
-            "{op}: dtype mismatch, {} is {:?} but {} is {:?}",
-            a.0,
-            a.1,
-            b.0,
-            b.1
-        );
+fn check_same_dtype(op: &'static str, lhs: DType, rhs: DType) -> Result<()> {
+    if lhs != rhs {
+        return Err(dtype_mismatch(lhs, rhs, op));
     }
     Ok(())
 }
 
-/// The elements of a contiguous layout, or an error asking the caller for `.contiguous()`.
+/// The elements of a contiguous layout, or `RequiresContiguous`.
 fn contiguous_view<'a, T: Elem>(
     s: &'a CudaStorage,
     l: &Layout,
-    op: &str,
-    what: &str,
+    op: &'static str,
 ) -> Result<CudaView<'a, T>> {
     match l.contiguous_offsets() {
         Some((start, end)) => Ok(s.as_cuda_slice::<T>()?.slice(start..end)),
-        None => bail!("{op}: {what} must be contiguous on CUDA (call .contiguous() first)"),
+        None => Err(Error::RequiresContiguous { op }.bt()),
     }
 }
 
@@ -179,6 +170,8 @@ fn unary_fwd_in_place_t<T: Elem>(
         return Ok(());
     }
     let Some((start, end)) = l.contiguous_offsets() else {
+        // Not `RequiresContiguous`: the message names the in-place op (`relu_`) and points to
+        // the out-of-place one, which a `&'static str` op name cannot.
         bail!(
             "{op}_: in place on CUDA needs a contiguous tensor (call .contiguous() first, or use \
              the out-of-place {op})"
@@ -221,13 +214,9 @@ pub(crate) fn unary_bwd(
     ldy: &Layout,
 ) -> Result<CudaStorage> {
     let (op, param) = (f.name(), f.param().unwrap_or(0.0));
-    check_same_dtype(op, ("x", x.dtype()), ("dy", dy.dtype()))?;
+    check_same_dtype(op, x.dtype(), dy.dtype())?;
     if lx.shape() != ldy.shape() {
-        bail!(
-            "{op} backward: x has shape {:?} but dy has {:?}",
-            lx.shape(),
-            ldy.shape()
-        );
+        return Err(shape_mismatch(lx.shape(), ldy.shape(), op));
     }
     with_elem!(op, x.dtype(), T => unary_bwd_t::<T>(op, param, x, lx, dy, ldy))
 }
@@ -271,10 +260,11 @@ fn unary_bwd_t<T: Elem>(
 }
 
 /// Validates PReLU's `[outer, channels, inner]` view of `numel` elements and `alpha`'s length;
-/// returns the `inner` to pass to the kernels (at least 1).
+/// returns the `inner` to pass to the kernels (at least 1). Past the empty `alpha`, these are
+/// checks of the callers' arithmetic (`prelu::inner_len`), with no typed error to match.
 fn prelu_inner(numel: usize, channels: usize, inner: usize, la: &Layout) -> Result<usize> {
     if channels == 0 {
-        bail!("prelu: alpha must have at least one element");
+        return Err(Error::EmptyTensor { op: "prelu" }.bt());
     }
     let alpha_len = la.shape().elem_count();
     if alpha_len != channels {
@@ -300,7 +290,7 @@ pub(crate) fn prelu_fwd(
     channels: usize,
     inner: usize,
 ) -> Result<CudaStorage> {
-    check_same_dtype("prelu", ("x", x.dtype()), ("alpha", alpha.dtype()))?;
+    check_same_dtype("prelu", x.dtype(), alpha.dtype())?;
     with_elem!("prelu", x.dtype(), T => prelu_fwd_t::<T>(x, lx, alpha, la, channels, inner))
 }
 
@@ -315,8 +305,8 @@ fn prelu_fwd_t<T: Elem>(
     let dev = x.device();
     let numel = lx.shape().elem_count();
     let inner = prelu_inner(numel, channels, inner, la)?;
-    let xs = contiguous_view::<T>(x, lx, "prelu", "x")?;
-    let alphas = contiguous_view::<T>(alpha, la, "prelu", "alpha")?;
+    let xs = contiguous_view::<T>(x, lx, "prelu")?;
+    let alphas = contiguous_view::<T>(alpha, la, "prelu")?;
     let mut y = alloc_out::<T>(dev, numel)?;
     if numel > 0 {
         let func =
@@ -365,14 +355,10 @@ pub(crate) fn prelu_bwd(
     channels: usize,
     inner: usize,
 ) -> Result<CudaStorage> {
-    check_same_dtype("prelu backward", ("x", x.dtype()), ("alpha", alpha.dtype()))?;
-    check_same_dtype("prelu backward", ("x", x.dtype()), ("dy", dy.dtype()))?;
+    check_same_dtype("prelu backward", x.dtype(), alpha.dtype())?;
+    check_same_dtype("prelu backward", x.dtype(), dy.dtype())?;
     if lx.shape() != ldy.shape() {
-        bail!(
-            "prelu backward: x has shape {:?} but dy has {:?}",
-            lx.shape(),
-            ldy.shape()
-        );
+        return Err(shape_mismatch(lx.shape(), ldy.shape(), "prelu backward"));
     }
     with_elem!("prelu backward", x.dtype(), T => {
         prelu_bwd_t::<T>(x, lx, alpha, la, dy, ldy, channels, inner)
@@ -394,9 +380,9 @@ fn prelu_bwd_t<T: Elem>(
     let dev = x.device();
     let numel = lx.shape().elem_count();
     let inner = prelu_inner(numel, channels, inner, la)?;
-    let xs = contiguous_view::<T>(x, lx, OP, "x")?;
-    let alphas = contiguous_view::<T>(alpha, la, OP, "alpha")?;
-    let dys = contiguous_view::<T>(dy, ldy, OP, "dy")?;
+    let xs = contiguous_view::<T>(x, lx, OP)?;
+    let alphas = contiguous_view::<T>(alpha, la, OP)?;
+    let dys = contiguous_view::<T>(dy, ldy, OP)?;
     let dtype = T::DTYPE.as_str();
     if numel == 0 {
         // No elements: dalpha is all zeros.
@@ -606,7 +592,7 @@ fn lse0_plus_fwd_t<T: Elem>(
     const OP: &str = "lse0_plus";
     let dev = x.device();
     lse_elems(OP, lx.shape().elem_count(), rows, n)?;
-    let xs = contiguous_view::<T>(x, lx, OP, "x")?;
+    let xs = contiguous_view::<T>(x, lx, OP)?;
     let mut y = alloc_out::<T>(dev, rows)?;
     if rows == 0 {
         return Ok(CudaStorage::wrap_cuda_slice(y, dev.clone()));
@@ -655,7 +641,7 @@ pub(crate) fn lse0_plus_bwd(
     rows: usize,
     n: usize,
 ) -> Result<CudaStorage> {
-    check_same_dtype("lse0_plus backward", ("x", x.dtype()), ("dy", dy.dtype()))?;
+    check_same_dtype("lse0_plus backward", x.dtype(), dy.dtype())?;
     with_elem!("lse0_plus backward", x.dtype(), T => lse0_plus_bwd_t::<T>(x, lx, dy, ldy, rows, n))
 }
 
@@ -674,8 +660,8 @@ fn lse0_plus_bwd_t<T: Elem>(
     if dy_len != rows {
         bail!("{OP}: dy has {dy_len} elements, expected one per row ({rows})");
     }
-    let xs = contiguous_view::<T>(x, lx, OP, "x")?;
-    let dys = contiguous_view::<T>(dy, ldy, OP, "dy")?;
+    let xs = contiguous_view::<T>(x, lx, OP)?;
+    let dys = contiguous_view::<T>(dy, ldy, OP)?;
     let mut dx = alloc_out::<T>(dev, numel)?;
     if numel == 0 {
         return Ok(CudaStorage::wrap_cuda_slice(dx, dev.clone()));

@@ -9,7 +9,7 @@ use candle_core::{CpuStorage, CustomOp1, CustomOp2, InplaceOp1, Layout, Result, 
 use rectifiers_core::{Elementwise, kernel};
 
 use crate::storage::{
-    Elem, FloatMap1, FloatMap2, FloatMapInPlace, map_in_place, map1, map2, zeros,
+    Elem, FloatMap1, FloatMap2, FloatMapInPlace, map_in_place, map1, map2, shape_mismatch, zeros,
 };
 
 /// `y = f(x)` for an elementwise function `f`, fused: one pass, parallel above the core's threshold.
@@ -125,12 +125,7 @@ impl CustomOp2 for Backward {
         ldy: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
         if lx.shape() != ldy.shape() {
-            candle_core::bail!(
-                "{} backward: gradient shape {:?} differs from input shape {:?}",
-                self.0.name(),
-                ldy.shape(),
-                lx.shape()
-            );
+            return Err(shape_mismatch(lx.shape(), ldy.shape(), self.0.name()));
         }
         Ok((
             map2(self.0.name(), x, lx, dy, ldy, self)?,

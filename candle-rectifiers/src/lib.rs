@@ -13,7 +13,10 @@
 //! [`apply`] (any [`Elementwise`] function chosen at run time), [`relu`], [`leaky_relu`], [`prelu`], [`gelu`], [`gelu_tanh`], [`silu`], [`softplus`],
 //! [`softplus_approx`], [`lse0_plus`], [`lse0_plus_keepdim`], [`elu`], [`srelu`], [`mish`],
 //! [`squareplus`]; scalar parameters are `f64` and are validated: an invalid one is an `Err`
-//! naming it.
+//! naming it. Other errors are Candle's typed variants where one fits: an integer tensor is
+//! `UnsupportedDTypeForOp`, operands of different dtypes `DTypeMismatchBinaryOp`, of
+//! incompatible shapes `ShapeMismatchBinaryOp` (inside `Error::WithBacktrace` when backtraces
+//! are on).
 //!
 //! # In place
 //!
@@ -88,7 +91,7 @@
 //! let vb = VarBuilder::from_varmap(&varmap, DType::F32, &Device::Cpu);
 //! let mlp = Mlp {
 //!     fc1: linear(4, 8, vb.pp("fc1"))?,
-//!     // was: act: candle_nn::Activation::Relu.into(),
+//!     // was: act: candle_nn::Activation::Relu (or: Activation::try_from(that)?),
 //!     act: Activation::Squareplus(4.0),
 //!     fc2: linear(8, 2, vb.pp("fc2"))?,
 //! };
@@ -120,3 +123,8 @@ pub use ops::{
     softplus, softplus_approx, squareplus, srelu,
 };
 pub use rectifiers_core::{Elementwise, ElementwiseKind, ParamError};
+
+/// The README's examples, run as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 #[cfg(feature = "cuda")]
 use candle_core::CudaStorage;
-use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Result, Shape, Tensor, bail};
+use candle_core::{CpuStorage, CustomOp1, CustomOp2, Error, Layout, Result, Shape, Tensor};
 use rectifiers_core::kernel;
 
 use crate::storage::{Elem, FloatMap1, FloatMap2, map1, map2, zeros};
@@ -21,8 +21,28 @@ pub(crate) struct Lse0PlusBackward;
 fn rows_n(shape: &Shape) -> Result<(usize, usize)> {
     match shape.dims().last() {
         Some(&n) => Ok((keepdim(shape).elem_count(), n)),
-        None => bail!("lse0_plus: the input must have at least one dimension"),
+        // Candle's error for the last dim (-1) of a scalar.
+        None => Err(Error::DimOutOfRange {
+            shape: shape.clone(),
+            dim: -1,
+            op: "lse0_plus",
+        }
+        .bt()),
     }
+}
+
+/// The upstream gradient of `x` (`[.., n]`) must be `[.., 1]`.
+fn check_dy(lx: &Layout, ldy: &Layout) -> Result<()> {
+    let expected = keepdim(lx.shape());
+    if ldy.shape() != &expected {
+        return Err(Error::UnexpectedShape {
+            msg: "lse0_plus backward: gradient shape".to_string(),
+            expected,
+            got: ldy.shape().clone(),
+        }
+        .bt());
+    }
+    Ok(())
 }
 
 /// `[.., n]` to `[.., 1]`.
@@ -100,13 +120,7 @@ impl CustomOp2 for Lse0PlusBackward {
         dy: &CpuStorage,
         ldy: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
-        if ldy.shape() != &keepdim(lx.shape()) {
-            bail!(
-                "lse0_plus backward: gradient shape {:?} does not match {:?}",
-                ldy.shape(),
-                lx.shape()
-            );
-        }
+        check_dy(lx, ldy)?;
         Ok((
             map2("lse0_plus_backward", x, lx, dy, ldy, self)?,
             lx.shape().clone(),
@@ -121,6 +135,7 @@ impl CustomOp2 for Lse0PlusBackward {
         dy: &CudaStorage,
         ldy: &Layout,
     ) -> Result<(CudaStorage, Shape)> {
+        check_dy(lx, ldy)?;
         let (_, n) = rows_n(lx.shape())?;
         let rows = ldy.shape().elem_count();
         let dx = crate::cuda::lse0_plus_bwd(x, lx, dy, ldy, rows, n)?;

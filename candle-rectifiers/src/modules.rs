@@ -219,6 +219,10 @@ pub fn prelu(num_channels: Option<usize>, vb: VarBuilder) -> Result<PRelu> {
 /// `"gelu_tanh"`). A parameter given without a value takes its default; invalid values are a
 /// deserialisation error naming the parameter.
 ///
+/// Serialisation writes the Hugging Face config names (`"gelu_new"`, `"hardswish"`,
+/// `{"leakyrelu": 0.01}`, ...), so a variant candle-nn also has reads back as
+/// `candle_nn::Activation`. A `candle_nn::Activation` converts with [`TryFrom`].
+///
 /// The ones both crates have run our fused ops; the rest (`relu2`, `relu6`, `sigmoid`,
 /// `hardsigmoid`, `swiglu`, `hardswish`) run candle-nn's.
 ///
@@ -242,6 +246,7 @@ pub enum Activation {
     #[default]
     Gelu,
     /// GELU, tanh form (candle-nn's `NewGelu`, `"gelu_new"`).
+    #[serde(rename = "gelu_new")]
     NewGelu,
     /// GELU, tanh form (`"gelu_pytorch_tanh"`).
     GeluPytorchTanh,
@@ -258,16 +263,19 @@ pub enum Activation {
     /// The logistic sigmoid (candle-nn's op).
     Sigmoid,
     /// Hard sigmoid (candle-nn's op).
+    #[serde(rename = "hardsigmoid")]
     HardSigmoid,
     /// SwiGLU (candle-nn's op).
     Swiglu,
     /// Hard swish (candle-nn's op).
+    #[serde(rename = "hardswish")]
     HardSwish,
     /// Mish.
     Mish,
     /// ELU with `alpha`.
     Elu(f64),
     /// Leaky ReLU with the negative slope.
+    #[serde(rename = "leakyrelu")]
     LeakyRelu(f64),
     /// Squareplus with `b`.
     Squareplus(f64),
@@ -408,11 +416,22 @@ enum Runs {
     CandleNn(candle_nn::Activation),
 }
 
-impl From<candle_nn::Activation> for Activation {
-    /// candle-nn's activation, now running the fused op where we have one.
-    fn from(a: candle_nn::Activation) -> Self {
+impl TryFrom<candle_nn::Activation> for Activation {
+    type Error = candle_core::Error;
+
+    /// candle-nn's activation, running the fused op where we have one; an invalid parameter
+    /// (`Elu(-0.5)`, a NaN slope) is an error naming it, as in [`Activation::validate`].
+    ///
+    /// ```
+    /// use candle_rectifiers::modules::Activation;
+    /// let act = Activation::try_from(candle_nn::Activation::Elu(0.5))?;
+    /// assert_eq!(act, Activation::Elu(0.5));
+    /// assert!(Activation::try_from(candle_nn::Activation::Elu(-0.5)).is_err());
+    /// # Ok::<(), candle_core::Error>(())
+    /// ```
+    fn try_from(a: candle_nn::Activation) -> Result<Self> {
         use candle_nn::Activation as Nn;
-        match a {
+        let act = match a {
             Nn::Gelu => Self::Gelu,
             Nn::NewGelu => Self::NewGelu,
             Nn::GeluPytorchTanh => Self::GeluPytorchTanh,
@@ -428,6 +447,7 @@ impl From<candle_nn::Activation> for Activation {
             Nn::Mish => Self::Mish,
             Nn::Elu(a) => Self::Elu(a),
             Nn::LeakyRelu(s) => Self::LeakyRelu(s),
-        }
+        };
+        act.validate()
     }
 }

@@ -58,7 +58,8 @@ pub fn leaky_relu(xs: &Tensor, negative_slope: f64) -> Result<Tensor> {
 }
 
 /// PReLU, `x > 0 ? x : alpha[c] x` with the channel `c` on dim 1 (PyTorch's layout); `alpha`
-/// has shape `[1]` or `[C]`. Its backward gives `dx` and `dalpha` in one fused pass.
+/// has shape `[1]` or `[C]` (else `UnexpectedNumberOfDims` or `ShapeMismatchBinaryOp`) and
+/// `x`'s dtype. Its backward gives `dx` and `dalpha` in one fused pass.
 ///
 /// ```
 /// use candle_core::{Device, Tensor};
@@ -69,10 +70,12 @@ pub fn leaky_relu(xs: &Tensor, negative_slope: f64) -> Result<Tensor> {
 /// ```
 pub fn prelu(xs: &Tensor, alpha: &Tensor) -> Result<Tensor> {
     if alpha.rank() != 1 {
-        candle_core::bail!(
-            "prelu: alpha must have shape [1] or [C], got {:?}",
-            alpha.shape()
-        );
+        return Err(Error::UnexpectedNumberOfDims {
+            expected: 1,
+            got: alpha.rank(),
+            shape: alpha.shape().clone(),
+        }
+        .bt());
     }
     crate::prelu::inner_len(xs.shape(), alpha.elem_count())?;
     // The CPU op reads any layout; the CUDA kernels take contiguous buffers.

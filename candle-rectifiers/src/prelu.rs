@@ -4,24 +4,21 @@ use std::borrow::Cow;
 
 #[cfg(feature = "cuda")]
 use candle_core::CudaStorage;
-use candle_core::{CpuStorage, CustomOp2, CustomOp3, Layout, Result, Shape, Tensor, bail};
+use candle_core::{CpuStorage, CustomOp2, CustomOp3, Layout, Result, Shape, Tensor};
 use rectifiers_core::kernel;
 
-use crate::storage::{Elem, FloatMap2, FloatMap3, map2, map3, zeros};
+use crate::storage::{Elem, FloatMap2, FloatMap3, map2, map3, shape_mismatch, zeros};
 
 /// The `[outer, C, inner]` split of `x` for `C` slopes: the channel is dim 1 (PyTorch's
-/// layout); a single slope applies to every element.
+/// layout); a single slope applies to every element. Any other `C` is a
+/// `ShapeMismatchBinaryOp` between `x` and `[C]`.
 pub(crate) fn inner_len(x: &Shape, channels: usize) -> Result<usize> {
     if channels == 1 {
         return Ok(x.elem_count().max(1));
     }
     let dims = x.dims();
     if dims.len() < 2 || dims[1] != channels {
-        bail!(
-            "prelu: alpha has {channels} elements but the input {x:?} has {} channels on dim 1; \
-             alpha must have 1 element or one per channel",
-            dims.get(1).map_or("no".to_string(), |c| c.to_string())
-        );
+        return Err(shape_mismatch(x, &Shape::from(channels), "prelu"));
     }
     Ok(dims[2..].iter().product())
 }

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use candle_core::{
-    CpuStorage, Layout, Result, Tensor, WithDType, backend::BackendStorage, bail,
+    CpuStorage, DType, Error, Layout, Result, Shape, Tensor, WithDType, backend::BackendStorage,
     cpu_backend::unary_map,
 };
 use rectifiers_core::Float;
@@ -12,6 +12,26 @@ use rectifiers_core::Float;
 /// A float element type both Candle and the core know.
 pub(crate) trait Elem: Float + WithDType {}
 impl<T: Float + WithDType> Elem for T {}
+
+/// The error for a dtype without kernels (anything but f16, bf16, f32, f64).
+pub(crate) fn unsupported(dtype: DType, op: &'static str) -> Error {
+    Error::UnsupportedDTypeForOp(dtype, op).bt()
+}
+
+/// The error for operands of different dtypes.
+pub(crate) fn dtype_mismatch(lhs: DType, rhs: DType, op: &'static str) -> Error {
+    Error::DTypeMismatchBinaryOp { lhs, rhs, op }.bt()
+}
+
+/// The error for operands whose shapes do not fit together.
+pub(crate) fn shape_mismatch(lhs: &Shape, rhs: &Shape, op: &'static str) -> Error {
+    Error::ShapeMismatchBinaryOp {
+        lhs: lhs.clone(),
+        rhs: rhs.clone(),
+        op,
+    }
+    .bt()
+}
 
 /// The elements of `vs` under `layout`, in row-major order: borrowed when the layout is
 /// contiguous, gathered into a new vector otherwise (strided, offset or broadcast views).
@@ -61,21 +81,23 @@ pub(crate) trait FloatMap3 {
     ) -> Result<Vec<T>>;
 }
 
-pub(crate) fn map1(op: &str, s: &CpuStorage, l: &Layout, m: &impl FloatMap1) -> Result<CpuStorage> {
+pub(crate) fn map1(
+    op: &'static str,
+    s: &CpuStorage,
+    l: &Layout,
+    m: &impl FloatMap1,
+) -> Result<CpuStorage> {
     Ok(match s {
         CpuStorage::F32(v) => CpuStorage::F32(m.f(contiguous(v, l), l)?),
         CpuStorage::F64(v) => CpuStorage::F64(m.f(contiguous(v, l), l)?),
         CpuStorage::F16(v) => CpuStorage::F16(m.f(contiguous(v, l), l)?),
         CpuStorage::BF16(v) => CpuStorage::BF16(m.f(contiguous(v, l), l)?),
-        other => bail!(
-            "{op}: unsupported dtype {:?}, expected f16, bf16, f32 or f64",
-            other.dtype()
-        ),
+        other => return Err(unsupported(other.dtype(), op)),
     })
 }
 
 pub(crate) fn map2(
-    op: &str,
+    op: &'static str,
     s1: &CpuStorage,
     l1: &Layout,
     s2: &CpuStorage,
@@ -88,19 +110,14 @@ pub(crate) fn map2(
         (F64(a), F64(b)) => F64(m.f(contiguous(a, l1), l1, contiguous(b, l2), l2)?),
         (F16(a), F16(b)) => F16(m.f(contiguous(a, l1), l1, contiguous(b, l2), l2)?),
         (BF16(a), BF16(b)) => BF16(m.f(contiguous(a, l1), l1, contiguous(b, l2), l2)?),
-        (a, b) if a.dtype() != b.dtype() => {
-            bail!("{op}: dtype mismatch, {:?} and {:?}", a.dtype(), b.dtype())
-        }
-        (a, _) => bail!(
-            "{op}: unsupported dtype {:?}, expected f16, bf16, f32 or f64",
-            a.dtype()
-        ),
+        (a, b) if a.dtype() != b.dtype() => return Err(dtype_mismatch(a.dtype(), b.dtype(), op)),
+        (a, _) => return Err(unsupported(a.dtype(), op)),
     })
 }
 
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn map3(
-    op: &str,
+    op: &'static str,
     s1: &CpuStorage,
     l1: &Layout,
     s2: &CpuStorage,
@@ -127,16 +144,14 @@ pub(crate) fn map3(
         (F64(a), F64(b), F64(c)) => F64(run!(a, b, c)),
         (F16(a), F16(b), F16(c)) => F16(run!(a, b, c)),
         (BF16(a), BF16(b), BF16(c)) => BF16(run!(a, b, c)),
-        (a, b, c) if a.dtype() != b.dtype() || a.dtype() != c.dtype() => bail!(
-            "{op}: dtype mismatch, {:?}, {:?} and {:?}",
-            a.dtype(),
-            b.dtype(),
-            c.dtype()
-        ),
-        (a, _, _) => bail!(
-            "{op}: unsupported dtype {:?}, expected f16, bf16, f32 or f64",
-            a.dtype()
-        ),
+        // The first operand that differs from `a`.
+        (a, b, _) if a.dtype() != b.dtype() => {
+            return Err(dtype_mismatch(a.dtype(), b.dtype(), op));
+        }
+        (a, _, c) if a.dtype() != c.dtype() => {
+            return Err(dtype_mismatch(a.dtype(), c.dtype(), op));
+        }
+        (a, _, _) => return Err(unsupported(a.dtype(), op)),
     })
 }
 
@@ -150,7 +165,7 @@ pub(crate) trait FloatMapInPlace {
 /// computed there and written back, so the values are those of the out-of-place op on the
 /// same view (which gathers the same way). Elements outside the layout are not touched.
 pub(crate) fn map_in_place(
-    op: &str,
+    op: &'static str,
     s: &mut CpuStorage,
     l: &Layout,
     m: &impl FloatMapInPlace,
@@ -160,10 +175,7 @@ pub(crate) fn map_in_place(
         CpuStorage::F64(v) => in_place(v, l, m),
         CpuStorage::F16(v) => in_place(v, l, m),
         CpuStorage::BF16(v) => in_place(v, l, m),
-        other => bail!(
-            "{op}: unsupported dtype {:?}, expected f16, bf16, f32 or f64",
-            other.dtype()
-        ),
+        other => return Err(unsupported(other.dtype(), op)),
     }
     Ok(())
 }

@@ -151,8 +151,14 @@ fn activation_enum_runs_fused_ops(dev: &Device) -> Result<()> {
         (Activation::Gelu, cr::gelu(&x)?),
         (Activation::GeluPytorchTanh, cr::gelu_tanh(&x)?),
         (Activation::Elu(0.5), cr::elu(&x, 0.5)?),
-        (Activation::from(candle_nn::Activation::Relu), cr::relu(&x)?),
-        (Activation::from(candle_nn::Activation::Silu), cr::silu(&x)?),
+        (
+            Activation::try_from(candle_nn::Activation::Relu)?,
+            cr::relu(&x)?,
+        ),
+        (
+            Activation::try_from(candle_nn::Activation::Silu)?,
+            cr::silu(&x)?,
+        ),
     ];
     for (act, want) in cases {
         let got = act.forward(&x)?;
@@ -177,3 +183,127 @@ test_device!(
     activation_cpu,
     activation_cuda
 );
+
+/// Every `candle_nn::Activation` variant once, with the name candle-nn's serde reads and that
+/// ours writes. `index` is an exhaustive match, so a variant added to candle-nn fails to
+/// compile here until it is listed.
+fn candle_nn_variants() -> Vec<(candle_nn::Activation, &'static str)> {
+    use candle_nn::Activation as Nn;
+    fn index(a: Nn) -> usize {
+        match a {
+            Nn::Gelu => 0,
+            Nn::NewGelu => 1,
+            Nn::GeluPytorchTanh => 2,
+            Nn::Relu => 3,
+            Nn::Relu2 => 4,
+            Nn::Relu6 => 5,
+            Nn::Silu => 6,
+            Nn::Swish => 7,
+            Nn::Sigmoid => 8,
+            Nn::HardSigmoid => 9,
+            Nn::Swiglu => 10,
+            Nn::HardSwish => 11,
+            Nn::Mish => 12,
+            Nn::Elu(_) => 13,
+            Nn::LeakyRelu(_) => 14,
+        }
+    }
+    let all = vec![
+        (Nn::Gelu, r#""gelu""#),
+        (Nn::NewGelu, r#""gelu_new""#),
+        (Nn::GeluPytorchTanh, r#""gelu_pytorch_tanh""#),
+        (Nn::Relu, r#""relu""#),
+        (Nn::Relu2, r#""relu2""#),
+        (Nn::Relu6, r#""relu6""#),
+        (Nn::Silu, r#""silu""#),
+        (Nn::Swish, r#""swish""#),
+        (Nn::Sigmoid, r#""sigmoid""#),
+        (Nn::HardSigmoid, r#""hardsigmoid""#),
+        (Nn::Swiglu, r#""swiglu""#),
+        (Nn::HardSwish, r#""hardswish""#),
+        (Nn::Mish, r#""mish""#),
+        (Nn::Elu(0.5), r#"{"elu":0.5}"#),
+        (Nn::LeakyRelu(0.2), r#"{"leakyrelu":0.2}"#),
+    ];
+    let indices: Vec<usize> = all.iter().map(|&(a, _)| index(a)).collect();
+    assert_eq!(indices, (0..15).collect::<Vec<_>>(), "each variant once");
+    all
+}
+
+#[test]
+fn candle_nn_reads_what_we_write() {
+    for (nn, json) in candle_nn_variants() {
+        let ours = Activation::try_from(nn).unwrap();
+        let written = serde_json::to_string(&ours).unwrap();
+        assert_eq!(written, json, "{nn:?}");
+        let back: candle_nn::Activation = serde_json::from_str(&written).unwrap();
+        assert_eq!(back, nn, "{written}");
+        // And ours reads it back too.
+        assert_eq!(serde_json::from_str::<Activation>(&written).unwrap(), ours);
+    }
+}
+
+#[test]
+fn every_variant_round_trips_through_our_serde() {
+    let all = [
+        (Activation::Gelu, r#""gelu""#),
+        (Activation::NewGelu, r#""gelu_new""#),
+        (Activation::GeluPytorchTanh, r#""gelu_pytorch_tanh""#),
+        (Activation::Relu, r#""relu""#),
+        (Activation::Relu2, r#""relu2""#),
+        (Activation::Relu6, r#""relu6""#),
+        (Activation::Silu, r#""silu""#),
+        (Activation::Swish, r#""swish""#),
+        (Activation::Sigmoid, r#""sigmoid""#),
+        (Activation::HardSigmoid, r#""hardsigmoid""#),
+        (Activation::Swiglu, r#""swiglu""#),
+        (Activation::HardSwish, r#""hardswish""#),
+        (Activation::Mish, r#""mish""#),
+        (Activation::Elu(0.5), r#"{"elu":0.5}"#),
+        (Activation::LeakyRelu(-0.1), r#"{"leakyrelu":-0.1}"#),
+        (Activation::Squareplus(2.0), r#"{"squareplus":2.0}"#),
+        (Activation::SRelu(0.5), r#"{"srelu":0.5}"#),
+        (Activation::Softplus(10.0), r#"{"softplus":10.0}"#),
+        (Activation::SoftplusApprox, r#""softplus_approx""#),
+        (Activation::Lse0Plus, r#""lse0_plus""#),
+    ];
+    for (act, json) in all {
+        let written = serde_json::to_string(&act).unwrap();
+        assert_eq!(written, json, "{act:?}");
+        assert_eq!(serde_json::from_str::<Activation>(&written).unwrap(), act);
+    }
+    // The names written before candle-nn compatibility still read.
+    for (old, act) in [
+        (r#""new_gelu""#, Activation::NewGelu),
+        (r#""hard_sigmoid""#, Activation::HardSigmoid),
+        (r#""hard_swish""#, Activation::HardSwish),
+        (r#"{"leaky_relu":0.01}"#, Activation::LeakyRelu(0.01)),
+    ] {
+        assert_eq!(serde_json::from_str::<Activation>(old).unwrap(), act);
+    }
+}
+
+#[test]
+fn try_from_candle_nn_validates_the_parameter() -> Result<()> {
+    use candle_nn::Activation as Nn;
+    assert_eq!(Activation::try_from(Nn::Elu(0.5))?, Activation::Elu(0.5));
+    assert_eq!(
+        Activation::try_from(Nn::LeakyRelu(0.2))?,
+        Activation::LeakyRelu(0.2)
+    );
+    assert_eq!(Activation::try_from(Nn::NewGelu)?, Activation::NewGelu);
+    let err = Activation::try_from(Nn::Elu(f64::NAN))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("invalid parameter alpha = NaN"), "{err}");
+    let err = Activation::try_from(Nn::Elu(-0.5)).unwrap_err().to_string();
+    assert!(err.contains("invalid parameter alpha = -0.5"), "{err}");
+    let err = Activation::try_from(Nn::LeakyRelu(f64::NAN))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("invalid parameter negative_slope = NaN"),
+        "{err}"
+    );
+    Ok(())
+}

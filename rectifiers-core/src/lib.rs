@@ -112,3 +112,8 @@ pub use srelu::SRelu;
 pub use support::float::Float;
 
 pub use half::{bf16, f16};
+
+/// The README's examples, run as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
