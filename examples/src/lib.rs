@@ -6,3 +6,5 @@ pub mod digits;
 pub mod mlp;
 pub mod plot;
 pub mod train;
+pub mod transformer_candle;
+pub mod uniform;
