@@ -18,7 +18,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use candle_core::{DType, Device, Tensor};
-use rectifiers_examples::transformer_candle::measure::{Blocks, Measured, measure};
+use rectifiers_examples::swap_report::SwapReport;
+use rectifiers_examples::transformer_candle::measure::{Blocks, measure};
 use rectifiers_examples::transformer_candle::{
     checkpoint, load, mistral, mistral_swapped, reference, xlm_roberta, xlm_roberta_swapped,
 };
@@ -66,7 +67,7 @@ fn run_mistral(
     hidden_act: Option<&str>,
     x: &Tensor,
     runs: usize,
-) -> Result<Measured, Box<dyn Error>> {
+) -> Result<SwapReport, Box<dyn Error>> {
     let ckpt = checkpoint::mistral(dir, hidden_act.unwrap_or("silu"))?;
     let json = ckpt.config_json()?;
     let cfg: mistral::Config = serde_json::from_str(&json)?;
@@ -98,7 +99,7 @@ fn run_xlm_roberta(
     hidden_act: Option<&str>,
     x: &Tensor,
     runs: usize,
-) -> Result<Measured, Box<dyn Error>> {
+) -> Result<SwapReport, Box<dyn Error>> {
     let ckpt = checkpoint::xlm_roberta(dir, hidden_act.unwrap_or("gelu"))?;
     let json = ckpt.config_json()?;
     let cfg: xlm_roberta::Config = serde_json::from_str(&json)?;
