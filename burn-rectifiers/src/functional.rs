@@ -4,7 +4,8 @@
 //! panics with a message naming it (`squareplus: invalid parameter b = -1.0: expected a finite
 //! b >= 0`), as Burn's functions do; the modules' configs offer `try_init` to get it as an error.
 //! On an autodiff device the result is differentiable: the backward is one fused pass that
-//! saves only the input.
+//! saves only the input. On a backend without this crate's kernels (see
+//! [`runs_kernels`](crate::runs_kernels)) the functions run the composed fallback.
 
 use burn::backend::Dispatch;
 use burn::tensor::Tensor;
@@ -14,7 +15,7 @@ use rectifiers_core::{
     SoftplusApprox, Squareplus,
 };
 
-use crate::RectifierBackend;
+use crate::{RectifierBackend, route};
 
 /// `f(x)` for an elementwise function chosen at run time, fused.
 ///
@@ -28,10 +29,11 @@ use crate::RectifierBackend;
 /// assert_eq!(y.into_data().try_to_vec::<f32>().unwrap(), [0.5, 1.0]);
 /// ```
 pub fn apply<const D: usize>(x: Tensor<D>, f: Elementwise) -> Tensor<D> {
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_elementwise(
-        x.into_dispatch(),
-        f,
-    ))
+    let x = x.into_dispatch();
+    if !route::has_kernels(&x) {
+        return route::elementwise(Tensor::from_dispatch(x), f);
+    }
+    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_elementwise(x, f))
 }
 
 /// The function, or a panic with the core's message naming the invalid parameter.
@@ -125,13 +127,15 @@ pub fn silu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
     apply(x, Elementwise::Silu(Silu))
 }
 
-/// ln(1 + e^{k x}) / k, the sharp softplus (k = 1 is the usual one).
+/// ln(1 + e^{β x}) / β, the sharp softplus with sharpness `beta` (Burn's and PyTorch's name;
+/// β = 1 is the usual one).
 ///
-/// Derivative: σ(k x). Fused on NdArray, Flex and the cubecl backends.
+/// Derivative: σ(β x). Fused on NdArray, Flex and the cubecl backends. Exact at every x: no
+/// `threshold` above which x is returned, as Burn's and PyTorch's have.
 ///
 /// # Panics
 ///
-/// If `k` is not finite and > 0.
+/// If `beta` is not finite and > 0.
 ///
 /// ```
 /// use burn::tensor::{Device, Tensor};
@@ -142,8 +146,9 @@ pub fn silu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
 /// assert_eq!(y.dims(), [2]);
 /// ```
 #[track_caller]
-pub fn softplus<const D: usize>(x: Tensor<D>, k: f64) -> Tensor<D> {
-    apply(x, valid(Softplus::new(k)))
+pub fn softplus<const D: usize>(x: Tensor<D>, beta: f64) -> Tensor<D> {
+    let f = Softplus::new(beta).map_err(|e| e.renamed("beta", "a finite beta > 0"));
+    apply(x, valid(f))
 }
 
 /// x / (1 - e^{-x/ln 2}), and ln 2 at 0.
@@ -269,8 +274,12 @@ pub fn prelu<const D: usize>(x: Tensor<D>, alpha: Tensor<1>) -> Tensor<D> {
         c == 1 || (D >= 2 && dims[1] == c),
         "prelu: alpha has {c} elements, expected 1 or the channel count (dim 1 of x, shape {dims:?})"
     );
+    let x = x.into_dispatch();
+    if !route::has_kernels(&x) {
+        return crate::composed::prelu(Tensor::from_dispatch(x), alpha);
+    }
     Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_prelu(
-        x.into_dispatch(),
+        x,
         alpha.into_dispatch(),
     ))
 }
@@ -301,8 +310,9 @@ pub fn lse0_plus<const D: usize>(x: Tensor<D>, dim: usize) -> Tensor<D> {
         dim < D,
         "lse0_plus: dim {dim} is out of range for a tensor of rank {D}"
     );
-    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_lse0_plus(
-        x.into_dispatch(),
-        dim,
-    ))
+    let x = x.into_dispatch();
+    if !route::has_kernels(&x) {
+        return crate::composed::lse0_plus(Tensor::from_dispatch(x), dim);
+    }
+    Tensor::from_dispatch(<Dispatch as RectifierBackend>::fused_lse0_plus(x, dim))
 }

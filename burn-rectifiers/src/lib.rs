@@ -60,8 +60,10 @@
 //!
 //! # Features
 //!
-//! `ndarray` and `autodiff` (default), `flex`, `wgpu`, `vulkan`, `cuda`. No GPU dependency by
-//! default.
+//! `flex` and `autodiff` (default), `ndarray`, and the cubecl runtimes `wgpu`, `vulkan`, `cuda`,
+//! `rocm`, `metal`, `cpu`. No GPU dependency by default. On a backend whose feature is off (or
+//! that this crate never serves: LibTorch, Remote) the functions run the composed fallback
+//! instead of panicking; [`runs_kernels`] tells which path a tensor takes.
 #![warn(missing_docs)]
 // burn-ndarray is deprecated in favour of Flex, but it is still a Burn backend we serve.
 #![allow(deprecated)]
@@ -74,10 +76,12 @@ pub mod accuracy {}
 pub mod diagnostics;
 mod functional;
 pub mod nn;
+mod route;
 
 pub use backend::RectifierBackend;
 pub use functional::*;
 pub use rectifiers_core::{Elementwise, ElementwiseKind, ParamError};
+pub use route::runs_kernels;
 
 /// The README's examples, run as doctests so they stay true.
 #[cfg(doctest)]

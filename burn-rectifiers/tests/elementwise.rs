@@ -61,6 +61,9 @@ fn gradient_matches_core() {
             for ((&x, &g), &w) in x.iter().zip(&got).zip(&want) {
                 if b.exact {
                     assert!(same(g, w), "{} {}'({x}) = {g}, core {w}", b.name, f);
+                } else if b.name.contains("fallback") && x.is_infinite() {
+                    // The composed fallback's gradient at an infinite input is 0 (src/route.rs).
+                    assert_eq!(g, 0.0, "{} {}'({x})", b.name, f);
                 } else if comparable(x) {
                     assert!(
                         within_gpu_budget(GpuPath::Fused, &f, x, g, w, true, 1.0),
@@ -283,7 +286,7 @@ fn negative_b_is_rejected() {
 }
 
 #[test]
-#[should_panic(expected = "softplus: invalid parameter k = 0.0")]
+#[should_panic(expected = "softplus: invalid parameter beta = 0.0")]
 fn zero_sharpness_is_rejected() {
     let x = Tensor::<1>::from_floats([1.0], &Default::default());
     burn_rectifiers::softplus(x, 0.0);

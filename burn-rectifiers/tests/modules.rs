@@ -5,18 +5,18 @@ use burn::optim::{GradientsParams, SgdConfig};
 use burn::store::ModuleRecord;
 use burn::tensor::{Device, Tensor};
 use burn_rectifiers::nn::{
-    Activation, ActivationConfig, EluConfig, GeluConfig, LeakyReluConfig, PRelu, PReluConfig,
-    SReluConfig, SoftplusConfig, SquareplusConfig,
+    Activation, ActivationConfig, EluConfig, LeakyReluConfig, PRelu, PReluConfig, SReluConfig,
+    SoftplusConfig, SquareplusConfig,
 };
 
 #[test]
 fn defaults_follow_the_design() {
     assert_eq!(SquareplusConfig::new().b, 4.0);
-    assert_eq!(SoftplusConfig::new().k, 1.0);
+    assert_eq!(SoftplusConfig::new().beta, 1.0);
     assert_eq!(SReluConfig::new().a, 1.0);
     assert_eq!(EluConfig::new().alpha, 1.0);
     assert_eq!(LeakyReluConfig::new().negative_slope, 0.01);
-    assert!(!GeluConfig::new().approximate);
+    assert!(!burn_rectifiers::nn::Gelu::new().approximate);
     let p = PReluConfig::new();
     assert_eq!((p.num_parameters, p.alpha), (1, 0.25));
 }
@@ -31,16 +31,16 @@ fn invalid_configs_are_errors_naming_the_parameter() {
     );
     assert_eq!(
         SoftplusConfig::new()
-            .with_k(0.0)
+            .with_beta(0.0)
             .try_init()
             .unwrap_err()
             .param(),
-        "k"
+        "beta"
     );
     assert_eq!(
         SReluConfig::new()
             .with_a(f64::NAN)
-            .try_init()
+            .try_init(&device)
             .unwrap_err()
             .param(),
         "a"
@@ -58,10 +58,10 @@ fn invalid_configs_are_errors_naming_the_parameter() {
         .try_init(&device)
         .unwrap_err();
     assert_eq!(e.param(), "num_parameters");
-    let e = ActivationConfig::from(SoftplusConfig::new().with_k(-1.0))
+    let e = ActivationConfig::from(SoftplusConfig::new().with_beta(-1.0))
         .try_init(&device)
         .unwrap_err();
-    assert_eq!(e.param(), "k");
+    assert_eq!(e.param(), "beta");
 }
 
 #[test]
@@ -85,14 +85,14 @@ fn activation_enum_matches_the_functions() {
             PReluConfig::new().into(),
             burn_rectifiers::leaky_relu(x.clone(), 0.25),
         ),
-        (GeluConfig::new().into(), burn_rectifiers::gelu(x.clone())),
+        (ActivationConfig::Gelu, burn_rectifiers::gelu(x.clone())),
         (
-            GeluConfig::new().with_approximate(true).into(),
+            ActivationConfig::GeluApproximate,
             burn_rectifiers::gelu_tanh(x.clone()),
         ),
         (ActivationConfig::Silu, burn_rectifiers::silu(x.clone())),
         (
-            SoftplusConfig::new().with_k(3.0).into(),
+            SoftplusConfig::new().with_beta(3.0).into(),
             burn_rectifiers::softplus(x.clone(), 3.0),
         ),
         (
@@ -125,17 +125,21 @@ fn activation_enum_matches_the_functions() {
 }
 
 #[test]
-fn burn_configs_convert_where_a_counterpart_exists() {
+fn burn_configs_convert_to_the_same_variant() {
     use burn::nn::activation::ActivationConfig as Burn;
     let c = ActivationConfig::try_from(&Burn::Softplus(
         burn::nn::SoftplusConfig::new().with_beta(2.0),
     ))
     .unwrap();
-    assert!(matches!(c, ActivationConfig::Softplus(s) if s.k == 2.0));
-    assert!(
-        matches!(ActivationConfig::try_from(&Burn::GeluApproximate).unwrap(), ActivationConfig::Gelu(g) if g.approximate)
-    );
-    assert!(ActivationConfig::try_from(&Burn::Tanh).is_err());
+    assert!(matches!(c, ActivationConfig::Softplus(s) if s.beta == 2.0));
+    assert!(matches!(
+        ActivationConfig::try_from(&Burn::GeluApproximate).unwrap(),
+        ActivationConfig::GeluApproximate
+    ));
+    assert!(matches!(
+        ActivationConfig::try_from(&Burn::Tanh).unwrap(),
+        ActivationConfig::Tanh
+    ));
 }
 
 /// One SGD step on `loss = sum((prelu(x) - target)^2)` moves the slopes toward the ones that
@@ -158,7 +162,7 @@ fn prelu_training_moves_alpha_toward_the_target() {
         let grads = GradientsParams::from_grads(loss.backward(), &layer);
         layer = optim.step(0.05, layer, grads);
     }
-    let alpha = layer.weight.val().into_data().try_to_vec::<f32>().unwrap();
+    let alpha = layer.alpha.val().into_data().try_to_vec::<f32>().unwrap();
     assert!(
         (alpha[0] - 0.1).abs() < 0.01 && (alpha[1] - 0.5).abs() < 0.01,
         "alpha = {alpha:?}"
@@ -177,8 +181,8 @@ fn prelu_record_round_trip() {
     let fresh: PRelu = PReluConfig::new().with_num_parameters(3).init(&device);
     let loaded = fresh.load_record(ModuleRecord::from_bytes(bytes).unwrap());
     assert_eq!(
-        loaded.weight.val().into_data(),
-        layer.weight.val().into_data()
+        loaded.alpha.val().into_data(),
+        layer.alpha.val().into_data()
     );
 }
 
@@ -194,7 +198,7 @@ fn unit_layers_forward() {
 #[test]
 fn learnable_srelu_trains_its_shift() {
     let device = Device::default().autodiff();
-    let mut layer = SReluConfig::new().with_learnable(true).init_on(&device);
+    let mut layer = SReluConfig::new().with_learnable(true).init(&device);
     let x = Tensor::<1>::from_floats([-3.0, -2.5, -0.2, 1.0], &device);
     let target = burn_rectifiers::srelu(x.clone(), 2.0);
     let mut optim = SgdConfig::new().init();

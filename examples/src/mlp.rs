@@ -1,64 +1,15 @@
 //! A small MLP whose activation is chosen by config: the model the demos swap activations in.
 
 use burn::module::Module;
-use burn::nn::{Initializer, Linear, LinearConfig, Sigmoid, Tanh};
+use burn::nn::{Initializer, Linear, LinearConfig};
 use burn::tensor::{Device, Tensor};
 use burn_rectifiers::nn::{Activation, ActivationConfig};
-
-/// An activation of the demos: one of the family, or the squashing functions rectifiers
-/// replaced (for the vanishing-gradient comparison).
-#[derive(Clone, Debug)]
-pub enum ActConfig {
-    /// A function of burn-rectifiers.
-    Rectifier(ActivationConfig),
-    /// The logistic sigmoid.
-    Sigmoid,
-    /// tanh.
-    Tanh,
-}
-
-impl From<ActivationConfig> for ActConfig {
-    fn from(config: ActivationConfig) -> Self {
-        Self::Rectifier(config)
-    }
-}
-
-impl ActConfig {
-    /// The layer on `device`.
-    pub fn init(&self, device: &Device) -> Act {
-        match self {
-            Self::Rectifier(c) => Act::Rectifier(c.init(device)),
-            Self::Sigmoid => Act::Sigmoid(Sigmoid::new()),
-            Self::Tanh => Act::Tanh(Tanh::new()),
-        }
-    }
-}
-
-/// An initialised [`ActConfig`].
-#[derive(Module, Debug)]
-#[allow(missing_docs)]
-pub enum Act {
-    Rectifier(Activation),
-    Sigmoid(Sigmoid),
-    Tanh(Tanh),
-}
-
-impl Act {
-    /// Applies the activation.
-    pub fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
-        match self {
-            Self::Rectifier(a) => a.forward(x),
-            Self::Sigmoid(a) => a.forward(x),
-            Self::Tanh(a) => a.forward(x),
-        }
-    }
-}
 
 /// `input -> [Linear -> activation] x hidden.len() -> Linear -> 10 logits`.
 #[derive(Module, Debug)]
 pub struct Mlp {
     layers: Vec<Linear>,
-    acts: Vec<Act>,
+    acts: Vec<Activation>,
     head: Linear,
 }
 
@@ -68,7 +19,7 @@ impl Mlp {
     pub fn new(
         input: usize,
         hidden: &[usize],
-        act: &ActConfig,
+        act: &ActivationConfig,
         he_init: bool,
         device: &Device,
     ) -> Self {

@@ -9,7 +9,9 @@ use burn_rectifiers::diagnostics::DeadUnitTracker;
 use indicatif::ProgressBar;
 
 use crate::digits::{Split, shuffle};
-use crate::mlp::{ActConfig, Mlp};
+use burn_rectifiers::nn::ActivationConfig;
+
+use crate::mlp::Mlp;
 
 /// The optimiser of a run.
 #[derive(Clone, Copy, Debug)]
@@ -68,7 +70,7 @@ fn accuracy(model: &Mlp, data: &Split, device: &Device) -> f64 {
 /// Trains `act`'s MLP on `train`, reporting `test` accuracy; ticks `progress` once per epoch.
 pub fn train(
     name: &str,
-    act: &ActConfig,
+    act: &ActivationConfig,
     data: (&Split, &Split),
     cfg: &RunConfig,
     device: &Device,
@@ -78,7 +80,7 @@ pub fn train(
 }
 
 /// The model [`train`] starts from: the same seed gives the same weights.
-pub fn initial_model(act: &ActConfig, cfg: &RunConfig, device: &Device) -> Mlp {
+pub fn initial_model(act: &ActivationConfig, cfg: &RunConfig, device: &Device) -> Mlp {
     device.seed(cfg.seed);
     Mlp::new(
         64,
@@ -114,7 +116,7 @@ pub fn gradient_norms(model: &Mlp, data: &Split, device: &Device) -> Vec<f64> {
 /// [`train`], also returning the trained model.
 pub fn fit(
     name: &str,
-    act: &ActConfig,
+    act: &ActivationConfig,
     (train, test): (&Split, &Split),
     cfg: &RunConfig,
     device: &Device,
@@ -183,26 +185,25 @@ pub fn fit(
 }
 
 /// The activations the demos compare, with the names printed in the tables.
-pub fn family() -> Vec<(&'static str, ActConfig)> {
+pub fn family() -> Vec<(&'static str, ActivationConfig)> {
     use burn_rectifiers::nn::*;
-    let list: Vec<(&'static str, ActivationConfig)> = vec![
+    vec![
         ("ReLU", ActivationConfig::Relu),
         ("Leaky ReLU (0.01)", LeakyReluConfig::new().into()),
         ("PReLU (0.25)", PReluConfig::new().into()),
-        ("GELU", GeluConfig::new().into()),
+        ("GELU", ActivationConfig::Gelu),
         ("SiLU", ActivationConfig::Silu),
         ("Softplus (k = 1)", SoftplusConfig::new().into()),
         (
             "Softplus (k = 10)",
-            SoftplusConfig::new().with_k(10.0).into(),
+            SoftplusConfig::new().with_beta(10.0).into(),
         ),
         ("ELU (1)", EluConfig::new().into()),
         ("SReLU (a = 1)", SReluConfig::new().into()),
         ("Mish", ActivationConfig::Mish),
         ("Squareplus (b = 4)", SquareplusConfig::new().into()),
         ("Softplus approx.", ActivationConfig::SoftplusApprox),
-    ];
-    list.into_iter().map(|(n, c)| (n, c.into())).collect()
+    ]
 }
 
 /// The results as one markdown table.

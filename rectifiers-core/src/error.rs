@@ -58,6 +58,23 @@ impl ParamError {
     pub fn allowed(&self) -> &'static str {
         self.allowed
     }
+
+    /// The same error under the name a caller's API gives the parameter, with the allowed
+    /// range in that name (Burn's and PyTorch's softplus call the core's `k` `beta`).
+    ///
+    /// ```
+    /// use rectifiers_core::Softplus;
+    ///
+    /// let err = Softplus::new(0.0).unwrap_err().renamed("beta", "a finite beta > 0");
+    /// assert_eq!(err.to_string(), "softplus: invalid parameter beta = 0.0: expected a finite beta > 0");
+    /// ```
+    pub fn renamed(self, param: &'static str, allowed: &'static str) -> Self {
+        Self {
+            param,
+            allowed,
+            ..self
+        }
+    }
 }
 
 impl fmt::Display for ParamError {

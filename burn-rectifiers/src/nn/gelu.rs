@@ -1,39 +1,35 @@
 //! GELU, exact or with the tanh approximation.
 
-use burn::config::Config;
 use burn::module::{Content, DisplaySettings, Module, ModuleDisplay};
 use burn::tensor::Tensor;
 
 /// GELU, `x Φ(x)`, or with `approximate` the tanh form `x σ(2 √(2/π) (x + 0.044715 x³))`.
 ///
+/// The same fields and constructors as `burn::nn::Gelu` (a record of one loads into the
+/// other); [`ActivationConfig::Gelu`](super::ActivationConfig::Gelu) and
+/// [`GeluApproximate`](super::ActivationConfig::GeluApproximate) build it.
+///
 /// # Shapes
 /// - input: `[..., any]`
 /// - output: `[..., any]`
-#[derive(Module, Debug)]
+#[derive(Module, Debug, Default)]
 #[module(custom_display)]
 pub struct Gelu {
     /// Whether the tanh approximation is used.
     pub approximate: bool,
 }
 
-/// Configuration of [`Gelu`].
-#[derive(Config, Debug)]
-pub struct GeluConfig {
-    /// The tanh approximation instead of the exact CDF. Default: false.
-    #[config(default = false)]
-    pub approximate: bool,
-}
-
-impl GeluConfig {
-    /// The layer.
-    pub fn init(&self) -> Gelu {
-        Gelu {
-            approximate: self.approximate,
-        }
-    }
-}
-
 impl Gelu {
+    /// The exact GELU (the erf form).
+    pub fn new() -> Self {
+        Self { approximate: false }
+    }
+
+    /// GELU's tanh approximation (PyTorch's `approximate="tanh"`).
+    pub fn new_approximate() -> Self {
+        Self { approximate: true }
+    }
+
     /// Applies [`gelu`](crate::gelu) or [`gelu_tanh`](crate::gelu_tanh).
     pub fn forward<const D: usize>(&self, input: Tensor<D>) -> Tensor<D> {
         if self.approximate {

@@ -22,7 +22,7 @@ mod srelu;
 mod unit;
 
 pub use activation::{Activation, ActivationConfig};
-pub use gelu::{Gelu, GeluConfig};
+pub use gelu::Gelu;
 pub use lse0_plus::{Lse0Plus, Lse0PlusConfig};
 pub use prelu::{PRelu, PReluConfig};
 pub use scalar::*;

@@ -7,10 +7,23 @@ use burn::tensor::{Device, Tensor};
 
 use crate::ParamError;
 
-/// PReLU, `x` for `x > 0`, else `weight_c x`, with the slopes learned.
+/// PReLU, `x` for `x > 0`, else `alpha_c x`, with the slopes learned.
 ///
-/// The parameter is named `weight`, as in PyTorch's `torch.nn.PReLU`, so a PyTorch state dict
-/// maps onto it by name (`burn::store::PytorchStore` with Burn's `pytorch` feature).
+/// The same fields as `burn::nn::PRelu`, so a record saved from Burn's loads into this one (and
+/// back). PyTorch's `torch.nn.PReLU` calls the slopes `weight`: load a PyTorch state dict with
+/// `burn::store::PytorchStore` (Burn's `pytorch` feature) and a key remapping onto `alpha`:
+///
+/// ```no_run
+/// # use burn::module::Module;
+/// # use burn::store::{ModuleSnapshot, PytorchStore};
+/// # use burn::tensor::Device;
+/// # use burn_rectifiers::nn::{PRelu, PReluConfig};
+/// # #[derive(Module, Debug)] struct Net { act: PRelu }
+/// # let mut net = Net { act: PReluConfig::new().with_num_parameters(3).init(&Device::default()) };
+/// // `act.weight` in the PyTorch file is `act.alpha` here.
+/// let mut store = PytorchStore::from_file("net.pt").with_key_remapping(r"^act\.weight$", "act.alpha");
+/// net.load_from(&mut store).unwrap();
+/// ```
 ///
 /// # Shapes
 /// - input: `[N, C, ...]` (or any shape when `num_parameters = 1`)
@@ -19,7 +32,9 @@ use crate::ParamError;
 #[module(custom_display)]
 pub struct PRelu {
     /// The slopes, `[num_parameters]`.
-    pub weight: Param<Tensor<1>>,
+    pub alpha: Param<Tensor<1>>,
+    /// The initial slope the layer was built with (as in `burn::nn::PRelu`).
+    pub alpha_value: f64,
 }
 
 /// Configuration of [`PRelu`].
@@ -37,9 +52,11 @@ impl PReluConfig {
     /// The layer on `device`, or the error naming the invalid parameter.
     pub fn try_init(&self, device: &Device) -> Result<PRelu, ParamError> {
         rectifiers_core::prelu::check_init(self.num_parameters, self.alpha)?;
-        let weight =
-            Initializer::Constant { value: self.alpha }.init([self.num_parameters], device);
-        Ok(PRelu { weight })
+        let alpha = Initializer::Constant { value: self.alpha }.init([self.num_parameters], device);
+        Ok(PRelu {
+            alpha,
+            alpha_value: self.alpha,
+        })
     }
 
     /// The layer on `device`.
@@ -56,7 +73,7 @@ impl PReluConfig {
 impl PRelu {
     /// Applies [`prelu`](crate::prelu) with the learned slopes.
     pub fn forward<const D: usize>(&self, input: Tensor<D>) -> Tensor<D> {
-        crate::prelu(input, self.weight.val())
+        crate::prelu(input, self.alpha.val())
     }
 }
 
@@ -68,7 +85,10 @@ impl ModuleDisplay for PRelu {
     }
 
     fn custom_content(&self, content: Content) -> Option<Content> {
-        let [n] = self.weight.shape().dims();
-        content.add("num_parameters", &n).optional()
+        let [n] = self.alpha.shape().dims();
+        content
+            .add("num_parameters", &n)
+            .add("alpha_value", &self.alpha_value)
+            .optional()
     }
 }

@@ -8,12 +8,12 @@ use crate::ParamError;
 
 macro_rules! scalar_activation {
     ($(
-        #[doc = $doc:expr]
+        $(#[doc = $doc:expr])*
         $name:ident, $config:ident, $f:ident, $core:ident, $param:ident = $default:literal,
-        #[doc = $param_doc:expr];
+        #[doc = $param_doc:expr] allowed $allowed:literal;
     )*) => {
         $(
-            #[doc = $doc]
+            $(#[doc = $doc])*
             ///
             #[doc = concat!("Built with [`", stringify!($config), "`].")]
             ///
@@ -39,7 +39,8 @@ macro_rules! scalar_activation {
             impl $config {
                 /// The layer, or the error naming the invalid parameter.
                 pub fn try_init(&self) -> Result<$name, ParamError> {
-                    rectifiers_core::$core::new(self.$param)?;
+                    rectifiers_core::$core::new(self.$param)
+                        .map_err(|e| e.renamed(stringify!($param), $allowed))?;
                     Ok($name { $param: self.$param })
                 }
 
@@ -79,17 +80,19 @@ scalar_activation! {
     /// Leaky ReLU, `x` for `x > 0`, else `negative_slope * x`.
     LeakyRelu, LeakyReluConfig, leaky_relu, LeakyRelu, negative_slope = "rectifiers_core::LeakyRelu::DEFAULT_SLOPE",
     /// The slope for `x <= 0`, finite.
-    ;
-    /// The sharp softplus, `ln(1 + e^{k x}) / k`.
-    Softplus, SoftplusConfig, softplus, Softplus, k = "rectifiers_core::Softplus::DEFAULT_K",
-    /// The sharpness `k > 0` (PyTorch's `beta`).
-    ;
+    allowed "a finite negative_slope";
+    /// The sharp softplus, `ln(1 + e^{beta x}) / beta`, exact at every `x` (Burn's and PyTorch's
+    /// `threshold`, above which they return `x`, is not needed: a config that has one loads and
+    /// ignores it).
+    Softplus, SoftplusConfig, softplus, Softplus, beta = "rectifiers_core::Softplus::DEFAULT_K",
+    /// The sharpness `beta > 0` (the `k` of the sharp softplus; Burn's and PyTorch's name).
+    allowed "a finite beta > 0";
     /// ELU, `x` for `x > 0`, else `alpha (e^x - 1)`.
     Elu, EluConfig, elu, Elu, alpha = "rectifiers_core::Elu::DEFAULT_ALPHA",
     /// The scale of the negative part, `alpha >= 0`.
-    ;
+    allowed "a finite alpha >= 0";
     /// Squareplus, `(x + sqrt(x^2 + b)) / 2`, a smooth ReLU (`b = 0` is ReLU).
     Squareplus, SquareplusConfig, squareplus, Squareplus, b = "rectifiers_core::Squareplus::DEFAULT_B",
     /// The curvature `b >= 0`.
-    ;
+    allowed "a finite b >= 0";
 }

@@ -39,7 +39,7 @@ pub struct SReluConfig {
 
 impl SReluConfig {
     /// The layer (its learned shift, if any, on `device`), or the error naming `a`.
-    pub fn try_init_on(&self, device: &Device) -> Result<SRelu, ParamError> {
+    pub fn try_init(&self, device: &Device) -> Result<SRelu, ParamError> {
         rectifiers_core::SRelu::new(self.a)?;
         let learned = self
             .learnable
@@ -47,29 +47,14 @@ impl SReluConfig {
         Ok(SRelu { a: self.a, learned })
     }
 
-    /// The layer with a fixed shift, or the error naming `a`.
-    pub fn try_init(&self) -> Result<SRelu, ParamError> {
-        self.try_init_on(&Device::default())
-    }
-
-    /// The layer on `device`.
+    /// The layer, its learned shift (if any) on `device`, like Burn's `PReluConfig::init`.
     ///
     /// # Panics
     ///
     /// If `a` is invalid, with the message of [`try_init`](Self::try_init).
     #[track_caller]
-    pub fn init_on(&self, device: &Device) -> SRelu {
-        self.try_init_on(device).unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    /// The layer on the default device (see [`init_on`](Self::init_on)).
-    ///
-    /// # Panics
-    ///
-    /// If `a` is invalid, with the message of [`try_init`](Self::try_init).
-    #[track_caller]
-    pub fn init(&self) -> SRelu {
-        self.init_on(&Device::default())
+    pub fn init(&self, device: &Device) -> SRelu {
+        self.try_init(device).unwrap_or_else(|e| panic!("{e}"))
     }
 }
 

@@ -14,7 +14,7 @@ pub struct Backend {
     pub exact: bool,
 }
 
-/// NdArray always; Flex, wgpu and CUDA when their features are on. Without a wgpu adapter (a
+/// NdArray when its feature is on, Flex always, wgpu and CUDA when their features are on. Without a wgpu adapter (a
 /// CUDA GPU) those checks are skipped with a printed reason, unless `RECTIFIERS_REQUIRE_WGPU=1`
 /// (set in CI) or `RECTIFIERS_REQUIRE_CUDA=1`.
 #[allow(clippy::vec_init_then_push)] // which pushes exist depends on the features
@@ -26,11 +26,17 @@ pub fn backends() -> Vec<Backend> {
         device: Device::from(burn::backend::NdArrayDevice::Cpu),
         exact: true,
     });
-    #[cfg(feature = "flex")]
+    // Burn's Flex is always on in the tests (a dev-dependency feature): with this crate's
+    // `flex` feature it runs the core's kernels, without it the composed fallback (`.ci/run`
+    // runs both).
     all.push(Backend {
-        name: "flex",
+        name: if cfg!(feature = "flex") {
+            "flex"
+        } else {
+            "flex (fallback)"
+        },
         device: Device::from(burn::backend::FlexDevice),
-        exact: true,
+        exact: cfg!(feature = "flex"),
     });
     #[cfg(feature = "wgpu")]
     {

@@ -6,16 +6,12 @@
 //! cargo run --release -p rectifiers-examples --bin deep [-- --epochs N]
 //! ```
 
-#![allow(deprecated)] // burn-ndarray is deprecated upstream; it is the demo's CPU backend.
-
 use burn::tensor::Device;
 use burn_rectifiers::nn::{
-    ActivationConfig, EluConfig, GeluConfig, LeakyReluConfig, PReluConfig, SoftplusConfig,
-    SquareplusConfig,
+    ActivationConfig, EluConfig, LeakyReluConfig, PReluConfig, SoftplusConfig, SquareplusConfig,
 };
 use indicatif::ProgressBar;
 use rectifiers_examples::digits;
-use rectifiers_examples::mlp::ActConfig;
 use rectifiers_examples::train::{Optim, RunConfig, fit, gradient_norms, initial_model};
 
 /// The layers whose gradient norms are printed (1-based, first to last hidden layer).
@@ -30,7 +26,7 @@ fn main() {
             .expect("usage: deep [--epochs N]"),
         None => 30,
     };
-    let device = Device::from(burn::backend::NdArrayDevice::Cpu);
+    let device = Device::from(burn::backend::FlexDevice);
     let (train_set, test_set) = digits::load(7, 0.2);
     let cfg = RunConfig {
         hidden: vec![32; 15],
@@ -45,28 +41,20 @@ fn main() {
         "MLP 64-(32 x 15)-10, He-normal init, SGD lr {}, batch {}, {} epochs",
         cfg.lr, cfg.batch, cfg.epochs
     );
-    let runs: Vec<(&str, ActConfig)> = vec![
-        ("sigmoid", ActConfig::Sigmoid),
-        ("tanh", ActConfig::Tanh),
-        ("ReLU", ActivationConfig::Relu.into()),
-        (
-            "Leaky ReLU",
-            ActivationConfig::from(LeakyReluConfig::new()).into(),
-        ),
-        ("PReLU", ActivationConfig::from(PReluConfig::new()).into()),
-        ("GELU", ActivationConfig::from(GeluConfig::new()).into()),
-        ("SiLU", ActivationConfig::Silu.into()),
-        (
-            "Softplus",
-            ActivationConfig::from(SoftplusConfig::new()).into(),
-        ),
-        ("ELU", ActivationConfig::from(EluConfig::new()).into()),
-        ("Mish", ActivationConfig::Mish.into()),
-        (
-            "Squareplus",
-            ActivationConfig::from(SquareplusConfig::new()).into(),
-        ),
+    let runs: Vec<(&str, ActivationConfig)> = vec![
+        ("sigmoid", ActivationConfig::Sigmoid),
+        ("tanh", ActivationConfig::Tanh),
+        ("ReLU", ActivationConfig::Relu),
+        ("Leaky ReLU", LeakyReluConfig::new().into()),
+        ("PReLU", PReluConfig::new().into()),
+        ("GELU", ActivationConfig::Gelu),
+        ("SiLU", ActivationConfig::Silu),
+        ("Softplus", SoftplusConfig::new().into()),
+        ("ELU", EluConfig::new().into()),
+        ("Mish", ActivationConfig::Mish),
+        ("Squareplus", SquareplusConfig::new().into()),
     ];
+
     let progress = ProgressBar::new((runs.len() * cfg.epochs) as u64);
     let mut rows = Vec::new();
     for (name, act) in &runs {

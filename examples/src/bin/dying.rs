@@ -6,8 +6,6 @@
 //! cargo run --release -p rectifiers-examples --bin dying [-- --lr LR]
 //! ```
 
-#![allow(deprecated)] // burn-ndarray is deprecated upstream; it is the demo's CPU backend.
-
 use burn::tensor::Device;
 use burn_rectifiers::nn::{ActivationConfig, LeakyReluConfig, PReluConfig, SquareplusConfig};
 use indicatif::ProgressBar;
@@ -23,7 +21,7 @@ fn main() {
             .and_then(|v| v.parse().ok())
             .expect("usage: dying [--lr LR]");
     }
-    let device = Device::from(burn::backend::NdArrayDevice::Cpu);
+    let device = Device::from(burn::backend::FlexDevice);
     let (train_set, test_set) = digits::load(7, 0.2);
     let cfg = RunConfig {
         hidden: vec![128, 128],
@@ -50,7 +48,7 @@ fn main() {
         .map(|(name, act)| {
             train(
                 name,
-                &act.clone().into(),
+                act,
                 (&train_set, &test_set),
                 &cfg,
                 &device,

@@ -2,12 +2,12 @@
 //! batches; prints one table and writes the learning curves.
 //!
 //! ```text
-//! cargo run --release -p rectifiers-examples --bin swap [-- --epochs N] [--out PATH] [--backend ndarray|wgpu]
+//! cargo run --release -p rectifiers-examples --bin swap [-- --epochs N] [--out PATH] [--backend flex|ndarray|wgpu]
 //! ```
 //!
 //! `--backend wgpu` needs the crate's `wgpu` feature.
 
-#![allow(deprecated)] // burn-ndarray is deprecated upstream; it is the demo's default CPU backend.
+#![allow(deprecated)] // burn-ndarray is deprecated upstream; the demo still offers it.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,10 +17,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rectifiers_examples::train::{Optim, RunConfig, family, table, train};
 use rectifiers_examples::{curves, digits};
 
-const USAGE: &str = "usage: swap [--epochs N] [--out PATH] [--backend ndarray|wgpu]";
+const USAGE: &str = "usage: swap [--epochs N] [--out PATH] [--backend flex|ndarray|wgpu]";
 
 fn device(name: &str) -> Result<Device, String> {
     match name {
+        "flex" => Ok(Device::from(burn::backend::FlexDevice)),
         "ndarray" => Ok(Device::from(burn::backend::NdArrayDevice::Cpu)),
         #[cfg(feature = "wgpu")]
         "wgpu" => Ok(Device::from(burn::backend::WgpuDevice::default())),
@@ -33,7 +34,7 @@ fn device(name: &str) -> Result<Device, String> {
 fn main() -> ExitCode {
     let mut epochs = 30;
     let mut out = PathBuf::from("target/swap-curves.png");
-    let mut backend = String::from("ndarray");
+    let mut backend = String::from("flex");
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let value = match a.as_str() {
