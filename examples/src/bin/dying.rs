@@ -45,16 +45,7 @@ fn main() {
     let progress = ProgressBar::new((runs.len() * cfg.epochs) as u64);
     let results: Vec<_> = runs
         .iter()
-        .map(|(name, act)| {
-            train(
-                name,
-                act,
-                (&train_set, &test_set),
-                &cfg,
-                &device,
-                &progress,
-            )
-        })
+        .map(|(name, act)| train(name, act, (&train_set, &test_set), &cfg, &device, &progress))
         .collect();
     progress.finish_and_clear();
     print!("{}", table(&results));
