@@ -11,6 +11,7 @@ use candle_rectifiers::modules::{Activation, PRelu};
 
 use crate::digits::{Split, shuffle};
 use crate::train::{RunConfig, RunResult};
+use crate::uniform::uniform;
 
 /// An activation of the Candle MLP: a fixed function or a PReLU with a trained slope.
 #[derive(Clone, Debug)]
@@ -19,20 +20,6 @@ pub enum CandleAct {
     Fixed(Activation),
     /// PReLU, one slope per layer, starting at this value.
     PRelu(f64),
-}
-
-/// Uniform values in `[-bound, bound]` from a SplitMix64 stream.
-fn uniform(n: usize, bound: f64, seed: &mut u64) -> Vec<f32> {
-    (0..n)
-        .map(|_| {
-            *seed = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = *seed;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            let u = ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64;
-            ((2.0 * u - 1.0) * bound) as f32
-        })
-        .collect()
 }
 
 struct Mlp {
