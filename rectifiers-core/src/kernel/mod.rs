@@ -10,12 +10,14 @@
 //! cost as the output would (for ELU the output would cancel: `f' = y + a`).
 
 mod elementwise;
+mod gated;
 mod lse0_plus;
 mod parallel;
 mod prelu;
 mod simd;
 
 pub use elementwise::{backward, backward_in_place, forward, forward_in_place};
+pub use gated::{gated_backward, gated_forward};
 pub use lse0_plus::{lse0_plus_backward, lse0_plus_forward};
 pub use parallel::{CHEAP_PARALLEL_MIN_LEN, PARALLEL_MIN_LEN};
 pub use prelu::{prelu_backward, prelu_forward};

@@ -33,6 +33,11 @@ pub trait Float:
     fn from_f64(v: f64) -> Self;
     /// `self * rhs`, correctly rounded.
     fn mul(self, rhs: Self) -> Self;
+    /// The gated activation `r(gate) * up`: `r(gate)` as the plain function gives it, then one
+    /// multiplication (`f16`/`bf16`: both in `f32`, rounded once to the type at the end).
+    fn gated<R: Rectifier>(r: &R, gate: Self, up: Self) -> Self;
+    /// Its gradients from the upstream `dy`: `(dy up r'(gate), dy r(gate))`.
+    fn gated_backward<R: Rectifier>(r: &R, gate: Self, up: Self, dy: Self) -> (Self, Self);
 }
 
 impl Float for f64 {
@@ -57,6 +62,14 @@ impl Float for f64 {
     fn mul(self, rhs: Self) -> Self {
         self * rhs
     }
+    #[inline(always)]
+    fn gated<R: Rectifier>(r: &R, gate: Self, up: Self) -> Self {
+        r.forward_f64(gate) * up
+    }
+    #[inline(always)]
+    fn gated_backward<R: Rectifier>(r: &R, gate: Self, up: Self, dy: Self) -> (Self, Self) {
+        (dy * up * r.derivative_f64(gate), dy * r.forward_f64(gate))
+    }
 }
 
 impl Float for f32 {
@@ -80,6 +93,17 @@ impl Float for f32 {
     #[inline(always)]
     fn mul(self, rhs: Self) -> Self {
         self * rhs
+    }
+    #[inline(always)]
+    fn gated<R: Rectifier>(r: &R, gate: Self, up: Self) -> Self {
+        r.forward_f32(gate) * up
+    }
+    // `dy up` is exact in f64 (two 24-bit significands), so `dy up r'(gate)` rounds twice
+    // (to f64, then to f32) instead of twice in f32.
+    #[inline(always)]
+    fn gated_backward<R: Rectifier>(r: &R, gate: Self, up: Self, dy: Self) -> (Self, Self) {
+        let d_gate = (dy as f64 * up as f64 * r.derivative_f32(gate) as f64) as f32;
+        (d_gate, dy * r.forward_f32(gate))
     }
 }
 
@@ -108,6 +132,16 @@ macro_rules! impl_half {
             #[inline(always)]
             fn mul(self, rhs: Self) -> Self {
                 <$t>::from_f32(self.to_f32() * rhs.to_f32())
+            }
+            #[inline(always)]
+            fn gated<R: Rectifier>(r: &R, gate: Self, up: Self) -> Self {
+                <$t>::from_f32(f32::gated(r, gate.to_f32(), up.to_f32()))
+            }
+            #[inline(always)]
+            fn gated_backward<R: Rectifier>(r: &R, gate: Self, up: Self, dy: Self) -> (Self, Self) {
+                let (d_gate, d_up) =
+                    f32::gated_backward(r, gate.to_f32(), up.to_f32(), dy.to_f32());
+                (<$t>::from_f32(d_gate), <$t>::from_f32(d_up))
             }
         }
     };
