@@ -54,6 +54,32 @@ pub trait RectifierBackend: Backend {
         composed::stable_backward_dispatch::<Self>(f, x, grad)
     }
 
+    /// The gated activation `f(gate) * up` (SwiGLU with SiLU, GeGLU with GELU, ReGLU with ReLU,
+    /// and every other function of the family), `gate` and `up` of the same shape.
+    ///
+    /// On `Fusion<B>` the default body runs: the stable composition times `up`, recorded as
+    /// operations that fuse.
+    #[fusion(default)]
+    fn fused_gated(
+        gate: FloatTensor<Self>,
+        up: FloatTensor<Self>,
+        f: Elementwise,
+    ) -> FloatTensor<Self> {
+        composed::gated_dispatch::<Self>(f, gate, up)
+    }
+
+    /// The backward of [`fused_gated`](Self::fused_gated) from the saved `gate` and `up`:
+    /// `(d_gate, d_up) = (grad up f'(gate), grad f(gate))`.
+    #[fusion(default)]
+    fn fused_gated_backward(
+        gate: FloatTensor<Self>,
+        up: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        f: Elementwise,
+    ) -> (FloatTensor<Self>, FloatTensor<Self>) {
+        composed::gated_backward_dispatch::<Self>(f, gate, up, grad)
+    }
+
     /// PReLU, `x` for `x > 0`, else `alpha_c x`, with `alpha` of shape `[1]` or `[C]` and the
     /// channel on dim 1 of `x` (PyTorch's layout).
     #[fusion(dtype = x, shape = x)]

@@ -75,11 +75,13 @@ pub mod composed;
 pub mod accuracy {}
 pub mod diagnostics;
 mod functional;
+mod gated;
 pub mod nn;
 mod route;
 
 pub use backend::RectifierBackend;
 pub use functional::*;
+pub use gated::{gated, gated_split, geglu, geglu_tanh, reglu, swiglu};
 pub use rectifiers_core::{Elementwise, ElementwiseKind, ParamError};
 pub use route::runs_kernels;
 

@@ -33,6 +33,28 @@ impl<B: RectifierBackend> Backward<B, 1> for ElementwiseStep {
     }
 }
 
+/// The gated activation's backward step; its state is `gate` and `up` (two tensors: `f(gate)`
+/// is recomputed, not saved).
+#[derive(Debug)]
+struct GatedStep(Elementwise);
+
+impl<B: RectifierBackend> Backward<B, 2> for GatedStep {
+    type State = (FloatTensor<B>, FloatTensor<B>);
+
+    fn backward(self, ops: Ops<Self::State, 2>, grads: &mut Gradients, _: &mut Checkpointer) {
+        let (gate, up) = ops.state;
+        let [node_gate, node_up] = ops.parents;
+        let grad = grads.consume::<B>(&ops.node);
+        let (d_gate, d_up) = B::fused_gated_backward(gate, up, grad, self.0);
+        if let Some(node) = node_gate {
+            grads.register::<B>(node.id, d_gate);
+        }
+        if let Some(node) = node_up {
+            grads.register::<B>(node.id, d_up);
+        }
+    }
+}
+
 /// PReLU's backward step: one fused pass gives both gradients.
 #[derive(Debug)]
 struct PRelu;
@@ -81,6 +103,29 @@ impl<B: RectifierBackend, C: CheckpointStrategy> RectifierBackend for Autodiff<B
                 prep.finish(input, B::fused_elementwise(x.into_primitive(), f))
             }
             OpsKind::UnTracked(prep) => prep.finish(B::fused_elementwise(x.into_primitive(), f)),
+        }
+    }
+
+    fn fused_gated(
+        gate: FloatTensor<Self>,
+        up: FloatTensor<Self>,
+        f: Elementwise,
+    ) -> FloatTensor<Self> {
+        match GatedStep(f)
+            .prepare::<C>([gate.node(), up.node()])
+            .compute_bound()
+            .stateful()
+        {
+            OpsKind::Tracked(prep) => {
+                let state = (gate.primitive().clone(), up.primitive().clone());
+                let y = B::fused_gated(gate.into_primitive(), up.into_primitive(), f);
+                prep.finish(state, y)
+            }
+            OpsKind::UnTracked(prep) => prep.finish(B::fused_gated(
+                gate.into_primitive(),
+                up.into_primitive(),
+                f,
+            )),
         }
     }
 

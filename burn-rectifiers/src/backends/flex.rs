@@ -97,6 +97,53 @@ fn backward(f: Elementwise, x: FlexTensor, grad: FlexTensor) -> FlexTensor {
     })
 }
 
+#[track_caller]
+fn same_shape(what: &str, a: &FlexTensor, b: &FlexTensor) {
+    let (a, b) = (a.layout().shape(), b.layout().shape());
+    assert_eq!(a, b, "{what}: tensors of different shapes");
+}
+
+fn gated(f: Elementwise, gate: FlexTensor, up: FlexTensor) -> FlexTensor {
+    same_dtype("gated", &gate, &up);
+    same_shape("gated", &gate, &up);
+    let (gate, up) = (contiguous(gate), contiguous(up));
+    per_flex_float!("gated", gate.dtype(), T => {
+        let mut y = zeros!(T, gate.layout().shape().clone(), gate.dtype());
+        let (g, u) = (gate.as_slice::<T>().unwrap(), up.as_slice::<T>().unwrap());
+        kernel::gated_forward::<_, T>(&f, g, u, y.storage_mut::<T>());
+        y
+    })
+}
+
+fn gated_backward(
+    f: Elementwise,
+    gate: FlexTensor,
+    up: FlexTensor,
+    grad: FlexTensor,
+) -> (FlexTensor, FlexTensor) {
+    same_dtype("gated", &gate, &up);
+    same_dtype("gated", &gate, &grad);
+    same_shape("gated", &gate, &up);
+    same_shape("gated", &gate, &grad);
+    let (gate, up, grad) = (contiguous(gate), contiguous(up), contiguous(grad));
+    per_flex_float!("gated", gate.dtype(), T => {
+        let shape = gate.layout().shape().clone();
+        let mut d_gate = zeros!(T, shape.clone(), gate.dtype());
+        let mut d_up = zeros!(T, shape, gate.dtype());
+        let (g, u) = (gate.as_slice::<T>().unwrap(), up.as_slice::<T>().unwrap());
+        let dy = grad.as_slice::<T>().unwrap();
+        kernel::gated_backward::<_, T>(
+            &f,
+            g,
+            u,
+            dy,
+            d_gate.storage_mut::<T>(),
+            d_up.storage_mut::<T>(),
+        );
+        (d_gate, d_up)
+    })
+}
+
 fn prelu(x: FlexTensor, alpha: FlexTensor) -> FlexTensor {
     same_dtype("prelu", &x, &alpha);
     let (x, alpha) = (contiguous(x), contiguous(alpha));
@@ -170,6 +217,23 @@ fn lse0_plus_backward(x: FlexTensor, grad: FlexTensor, dim: usize) -> FlexTensor
 impl RectifierBackend for Flex {
     fn fused_elementwise(x: FloatTensor<Self>, f: Elementwise) -> FloatTensor<Self> {
         forward(f, x)
+    }
+
+    fn fused_gated(
+        gate: FloatTensor<Self>,
+        up: FloatTensor<Self>,
+        f: Elementwise,
+    ) -> FloatTensor<Self> {
+        gated(f, gate, up)
+    }
+
+    fn fused_gated_backward(
+        gate: FloatTensor<Self>,
+        up: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        f: Elementwise,
+    ) -> (FloatTensor<Self>, FloatTensor<Self>) {
+        gated_backward(f, gate, up, grad)
     }
 
     fn fused_elementwise_backward(

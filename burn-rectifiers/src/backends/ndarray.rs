@@ -101,6 +101,62 @@ fn backward(f: Elementwise, x: NdArrayTensor, grad: NdArrayTensor) -> NdArrayTen
     })
 }
 
+fn gated(f: Elementwise, gate: NdArrayTensor, up: NdArrayTensor) -> NdArrayTensor {
+    per_ndarray_float2!("gated", gate, up, |gate, up: T| {
+        assert_eq!(
+            gate.shape(),
+            up.shape(),
+            "gated: gate and up have different shapes"
+        );
+        let uv = up.view();
+        let us = uv.as_standard_layout();
+        let us = us.as_slice().expect("standard layout is contiguous");
+        NdArrayTensor::from(map_new(gate.view(), |g, y| {
+            kernel::gated_forward::<_, T>(&f, g, us, y)
+        }))
+    })
+}
+
+fn gated_backward(
+    f: Elementwise,
+    gate: NdArrayTensor,
+    up: NdArrayTensor,
+    grad: NdArrayTensor,
+) -> (NdArrayTensor, NdArrayTensor) {
+    fn run<T: Float>(
+        f: Elementwise,
+        gate: ArrayViewD<'_, T>,
+        up: ArrayViewD<'_, T>,
+        grad: ArrayViewD<'_, T>,
+    ) -> (ArcArray<T, IxDyn>, ArcArray<T, IxDyn>) {
+        let (us, gs) = (up.as_standard_layout(), grad.as_standard_layout());
+        let us = us.as_slice().expect("standard layout is contiguous");
+        let dy = gs.as_slice().expect("standard layout is contiguous");
+        let mut d_up = vec![T::ZERO; us.len()];
+        let d_gate = map_new(gate.view(), |g, d_gate| {
+            kernel::gated_backward::<_, T>(&f, g, us, dy, d_gate, &mut d_up)
+        });
+        let d_up = ArcArray::from_shape_vec(IxDyn(up.shape()), d_up).expect("shape matches");
+        (d_gate, d_up)
+    }
+    match (gate, up, grad) {
+        (NdArrayTensor::F32(g), NdArrayTensor::F32(u), NdArrayTensor::F32(dy)) => {
+            let (dg, du) = run(f, g.view(), u.view(), dy.view());
+            (dg.into(), du.into())
+        }
+        (NdArrayTensor::F64(g), NdArrayTensor::F64(u), NdArrayTensor::F64(dy)) => {
+            let (dg, du) = run(f, g.view(), u.view(), dy.view());
+            (dg.into(), du.into())
+        }
+        (g, u, dy) => panic!(
+            "gated: dtypes {:?}, {:?}, {:?} differ or are not f32/f64",
+            g.dtype(),
+            u.dtype(),
+            dy.dtype()
+        ),
+    }
+}
+
 fn prelu(x: NdArrayTensor, alpha: NdArrayTensor) -> NdArrayTensor {
     per_ndarray_float2!("prelu", x, alpha, |x, alpha: T| {
         let av = alpha.view();
@@ -190,6 +246,23 @@ fn lse0_plus_backward(x: NdArrayTensor, grad: NdArrayTensor, dim: usize) -> NdAr
 impl RectifierBackend for NdArray {
     fn fused_elementwise(x: FloatTensor<Self>, f: Elementwise) -> FloatTensor<Self> {
         forward(f, x)
+    }
+
+    fn fused_gated(
+        gate: FloatTensor<Self>,
+        up: FloatTensor<Self>,
+        f: Elementwise,
+    ) -> FloatTensor<Self> {
+        gated(f, gate, up)
+    }
+
+    fn fused_gated_backward(
+        gate: FloatTensor<Self>,
+        up: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        f: Elementwise,
+    ) -> (FloatTensor<Self>, FloatTensor<Self>) {
+        gated_backward(f, gate, up, grad)
     }
 
     fn fused_elementwise_backward(

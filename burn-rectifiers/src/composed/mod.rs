@@ -35,6 +35,29 @@ use rectifiers_core::Elementwise;
 pub(crate) use naive::{lse0_plus_backward, lse0_plus_dispatch, prelu_backward, prelu_dispatch};
 pub(crate) use stable::{backward as stable_backward_dispatch, forward as stable_dispatch};
 
+use burn::backend::{Backend, tensor::FloatTensor};
+
+/// `f(gate) * up` by the stable composition: the default body of `fused_gated`.
+pub(crate) fn gated_dispatch<B: Backend>(
+    f: Elementwise,
+    gate: FloatTensor<B>,
+    up: FloatTensor<B>,
+) -> FloatTensor<B> {
+    B::float_mul(stable::forward::<B>(f, gate), up)
+}
+
+/// `(grad up f'(gate), grad f(gate))` by the stable composition.
+pub(crate) fn gated_backward_dispatch<B: Backend>(
+    f: Elementwise,
+    gate: FloatTensor<B>,
+    up: FloatTensor<B>,
+    grad: FloatTensor<B>,
+) -> (FloatTensor<B>, FloatTensor<B>) {
+    let d_up = B::float_mul(grad.clone(), stable::forward::<B>(f, gate.clone()));
+    let d_gate = stable::backward::<B>(f, gate, B::float_mul(grad, up));
+    (d_gate, d_up)
+}
+
 /// `f(x)`, the stable composition (what the Fusion backends run).
 pub fn stable<const D: usize>(x: Tensor<D>, f: Elementwise) -> Tensor<D> {
     Tensor::from_dispatch(stable::forward::<Dispatch>(f, x.into_dispatch()))
@@ -52,6 +75,20 @@ pub fn stable_backward<const D: usize>(x: Tensor<D>, grad: Tensor<D>, f: Element
 /// `f(x)` in its textbook form.
 pub fn elementwise<const D: usize>(x: Tensor<D>, f: Elementwise) -> Tensor<D> {
     Tensor::from_dispatch(naive::forward::<Dispatch>(f, x.into_dispatch()))
+}
+
+/// `f(gate) * up` in its textbook form (the "composed" gated activation: `f`, then a multiply).
+pub fn gated<const D: usize>(gate: Tensor<D>, up: Tensor<D>, f: Elementwise) -> Tensor<D> {
+    elementwise(gate, f) * up
+}
+
+/// `f(gate) * up` by the stable composition.
+pub fn stable_gated<const D: usize>(gate: Tensor<D>, up: Tensor<D>, f: Elementwise) -> Tensor<D> {
+    Tensor::from_dispatch(gated_dispatch::<Dispatch>(
+        f,
+        gate.into_dispatch(),
+        up.into_dispatch(),
+    ))
 }
 
 /// PReLU in its textbook form (`alpha` as in [`crate::prelu`]).

@@ -15,6 +15,7 @@
 
 mod activation;
 mod gelu;
+mod glu;
 mod lse0_plus;
 mod prelu;
 mod scalar;
@@ -23,6 +24,7 @@ mod unit;
 
 pub use activation::{Activation, ActivationConfig};
 pub use gelu::Gelu;
+pub use glu::{Glu, GluConfig};
 pub use lse0_plus::{Lse0Plus, Lse0PlusConfig};
 pub use prelu::{PRelu, PReluConfig};
 pub use scalar::*;

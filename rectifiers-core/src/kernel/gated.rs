@@ -42,9 +42,11 @@ fn check_len(what: &str, got: usize, want: usize) {
 
 /// `y[i] = f(gate[i]) * up[i]`.
 ///
-/// Accuracy: `f(gate)` as the plain function's kernel gives it, then one multiplication (`f16`
-/// and `bf16`: `f(gate)` and the product in `f32`, rounded once to the type at the end). A
-/// composed evaluation in a half type rounds `f(gate)` to that type first.
+/// Accuracy: `f(gate)` as the plain function's kernel gives it, then one multiplication (f32:
+/// at most 1.5 ULP where `f(gate)` and the result are normal, `tests/gated.rs`). `f16` and
+/// `bf16`: `f(gate)` and the product in `f32`, then rounded to the type (the f32 rounding makes
+/// it a double rounding, off by at most one unit of the type in rare ties), where a composed
+/// evaluation in the half type rounds `f(gate)` to it before multiplying.
 ///
 /// # Panics
 /// If `up` or `y` is not as long as `gate`.

@@ -34,7 +34,7 @@ pub trait Float:
     /// `self * rhs`, correctly rounded.
     fn mul(self, rhs: Self) -> Self;
     /// The gated activation `r(gate) * up`: `r(gate)` as the plain function gives it, then one
-    /// multiplication (`f16`/`bf16`: both in `f32`, rounded once to the type at the end).
+    /// multiplication (`f16`/`bf16`: both in `f32`, then rounded to the type).
     fn gated<R: Rectifier>(r: &R, gate: Self, up: Self) -> Self;
     /// Its gradients from the upstream `dy`: `(dy up r'(gate), dy r(gate))`.
     fn gated_backward<R: Rectifier>(r: &R, gate: Self, up: Self, dy: Self) -> (Self, Self);
