@@ -2,11 +2,14 @@
 //! `<op>_gated_bwd_<dtype>`, over operands of any layout.
 
 use candle_core::backend::BackendStorage;
+use candle_core::cuda_backend::cudarc::driver::PushKernelArg;
 use candle_core::cuda_backend::{CudaStorage, SlicePtrOrNull, WrapErr};
-use candle_core::{Layout, Result};
+use candle_core::{DType, Layout, Result};
 use rectifiers_core::Elementwise;
 
 use super::{Elem, MODULE, PTX, alloc_out, check_same_dtype, elementwise_cfg};
+// `with_elem!` names these.
+use crate::storage::unsupported;
 
 /// `f(gate) * up` (kernel `<name>_gated_<dtype>`); `gate` and `up` have the same shape
 /// (checked by the op) and dtype (checked here); the result is contiguous. `op` names errors.
