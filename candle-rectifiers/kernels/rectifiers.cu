@@ -5,6 +5,10 @@
 //                       (numel, num_dims, info, param, inp, out)
 //   <op>_bwd_<dtype>    its backward from the saved input: dx = dy * f'(x)
 //                       (numel, num_dims, info_x, info_dy, param, x, dy, dx)
+//   <op>_gated_<dtype>  the gated form y = f(gate) * up (gated.cuh)
+//                       (numel, num_dims, info_gate, info_up, param, gate, up, y)
+//   <op>_gated_bwd_<dtype> both its gradients, d_gate then d_up in one buffer of 2 numel
+//                       (numel, num_dims, info_gate, info_up, info_dy, param, gate, up, dy, grads)
 //   uprelu_<dtype>      (numel, channels, inner, x, alpha, y)
 //   prelu_bwd_elems_<dtype> (numel, channels, inner, threads, x, alpha, dy, dx, part)
 //   prelu_bwd_rows_<dtype>  (numel, channels, inner, segs, seg_len, slots, x, alpha, dy, dx, part)
@@ -26,6 +30,7 @@
 
 #include "utils.cuh"
 #include "functions.cuh"
+#include "gated.cuh"
 #include "lse0_plus.cuh"
 #include "prelu.cuh"
 
@@ -156,7 +161,11 @@ __device__ __forceinline__ void unary_bwd_body(
     RECT_UNARY(OP, float, f32)                                                               \
     RECT_UNARY(OP, double, f64)                                                              \
     RECT_UNARY(OP, __half, f16)                                                              \
-    RECT_UNARY(OP, __nv_bfloat16, bf16)
+    RECT_UNARY(OP, __nv_bfloat16, bf16)                                                      \
+    RECT_GATED(OP, float, f32)                                                               \
+    RECT_GATED(OP, double, f64)                                                              \
+    RECT_GATED(OP, __half, f16)                                                              \
+    RECT_GATED(OP, __nv_bfloat16, bf16)
 
 RECT_ALL_DTYPES(relu)
 RECT_ALL_DTYPES(leaky_relu)

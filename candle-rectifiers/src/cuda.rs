@@ -10,6 +10,8 @@
 //! | [`unary_fwd`] | `u<op>_<dtype>` (candle's `unary.cu` convention, plus a `double param`) |
 //! | [`unary_fwd_in_place`] | the same kernel with `inp == out` |
 //! | [`unary_bwd`] | `<op>_bwd_<dtype>`: `dx = dy * f'(x)` from the saved input |
+//! | [`gated_fwd`] | `<op>_gated_<dtype>`: `y = f(gate) * up` (`src/cuda/gated.rs`) |
+//! | [`gated_bwd`] | `<op>_gated_bwd_<dtype>`: `d_gate` and `d_up` in one buffer |
 //! | [`prelu_fwd`] | `uprelu_<dtype>` |
 //! | [`prelu_bwd`] | `prelu_bwd_elems_<dtype>` or `prelu_bwd_rows_<dtype>`, then `prelu_dalpha_*` |
 //! | [`lse0_plus_fwd`] | `lse0_plus_fwd_<dtype>`, or `lse0_plus_part_*` + `lse0_plus_merge_*` |
@@ -17,7 +19,7 @@
 //!
 //! The reductions' launch shapes come from [`crate::launch`], from the shape alone.
 //!
-//! Elementwise ops accept any layout (strided inputs are indexed by the kernel); PReLU and
+//! Elementwise and gated ops accept any layout (strided inputs are indexed by the kernel); PReLU and
 //! LSE0+ need contiguous inputs. Outputs are fresh contiguous buffers, except in place, where
 //! the input must be contiguous.
 
@@ -74,6 +76,9 @@ macro_rules! with_elem {
         }
     };
 }
+
+mod gated;
+pub(crate) use gated::{gated_bwd, gated_fwd};
 
 fn grid(blocks: usize, cap: usize) -> u32 {
     // `cap` is below u32::MAX, so the cast is lossless.

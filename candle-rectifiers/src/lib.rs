@@ -12,11 +12,53 @@
 //! # Functions
 //! [`apply`] (any [`Elementwise`] function chosen at run time), [`relu`], [`leaky_relu`], [`prelu`], [`gelu`], [`gelu_tanh`], [`silu`], [`softplus`],
 //! [`softplus_approx`], [`lse0_plus`], [`lse0_plus_keepdim`], [`elu`], [`srelu`], [`mish`],
-//! [`squareplus`]; scalar parameters are `f64` and are validated: an invalid one is an `Err`
+//! [`squareplus`]; the gated forms [`gated`], [`gated_split`], [`swiglu`], [`geglu`],
+//! [`reglu`] (below); scalar parameters are `f64` and are validated: an invalid one is an `Err`
 //! naming it. Other errors are Candle's typed variants where one fits: an integer tensor is
 //! `UnsupportedDTypeForOp`, operands of different dtypes `DTypeMismatchBinaryOp`, of
 //! incompatible shapes `ShapeMismatchBinaryOp` (inside `Error::WithBacktrace` when backtraces
 //! are on).
+//!
+//! # Gated activations
+//!
+//! [`gated`]`(&gate, &up, f)` is `f(gate) * up` for any [`Elementwise`] `f` (SwiGLU, GeGLU,
+//! ReGLU, `squareplus(b=4)`-GLU, ...), one fused op ([`Gated`]); its backward is one fused pass
+//! from the saved `gate` and `up` writing both gradients ([`GatedBackward`]):
+//! `d_gate = dy up f'(gate)`, `d_up = dy f(gate)`. [`gated_split`]`(&xs, f)` takes both from one
+//! tensor, the first half of the last dim as the gate (candle-nn's `ops::swiglu` convention;
+//! PyTorch's `F.glu` gates with the second half), and [`swiglu`], [`geglu`] (erf GELU) and
+//! [`reglu`] are it with SiLU, GELU and ReLU.
+//!
+//! Precision: `f(gate)` is the plain function's value (as [`apply`] gives it), then one
+//! multiplication. `f16` and `bf16` are computed in `f32` and rounded once at the end, where a
+//! composed half evaluation (`(f(gate) * up)` in candle ops) rounds `f(gate)` to the half type
+//! first. In f32, `d_gate`'s `dy * up` is exact (in f64) before the multiplication by
+//! `f'(gate)`.
+//!
+//! ```
+//! use candle_core::{D, Device, Tensor, Var};
+//! use candle_rectifiers::{Elementwise, gated, swiglu};
+//!
+//! let dev = Device::Cpu;
+//! let gate = Var::new(&[[-2.0f32, 0.0, 3.0]], &dev)?;
+//! let up = Var::new(&[[1.0f32, 2.0, 4.0]], &dev)?;
+//! let sp: Elementwise = "squareplus(b=4)".parse().map_err(candle_core::Error::wrap)?;
+//! let y = gated(gate.as_tensor(), up.as_tensor(), sp)?; // squareplus(gate) * up
+//! assert_eq!(y.to_vec2::<f32>()?[0][1], 2.0); // squareplus(0) = 1
+//!
+//! // Both gradients from one backward op.
+//! let grads = y.sum_all()?.backward()?;
+//! let d_up = grads.get(&up).expect("d_up").to_vec2::<f32>()?;
+//! assert_eq!(d_up[0][1], 1.0); // squareplus(0)
+//! let d_gate = grads.get(&gate).expect("d_gate").to_vec2::<f32>()?;
+//! assert_eq!(d_gate[0][1], 1.0); // up * squareplus'(0) = 2 * 1/2
+//!
+//! // The split form: [gate | up] along the last dim.
+//! let xs = Tensor::cat(&[gate.as_tensor(), up.as_tensor()], D::Minus1)?;
+//! let y = swiglu(&xs)?; // silu(gate) * up, candle_nn::ops::swiglu's convention
+//! assert_eq!(y.dims(), [1, 3]);
+//! # Ok::<(), candle_core::Error>(())
+//! ```
 //!
 //! # In place
 //!
@@ -105,6 +147,7 @@
 mod cuda;
 pub mod diagnostics;
 mod elementwise;
+mod gated;
 mod in_place;
 mod launch;
 mod lse0_plus;
@@ -114,13 +157,15 @@ mod prelu;
 mod storage;
 
 pub use elementwise::{Backward, Forward, InPlace};
+pub use gated::{Gated, GatedBackward};
 pub use in_place::{
     apply_, elu_, gelu_, gelu_tanh_, leaky_relu_, mish_, relu_, silu_, softplus_, softplus_approx_,
     squareplus_, srelu_,
 };
 pub use ops::{
-    apply, elu, gelu, gelu_tanh, leaky_relu, lse0_plus, lse0_plus_keepdim, mish, prelu, relu, silu,
-    softplus, softplus_approx, squareplus, srelu,
+    apply, elu, gated, gated_split, geglu, gelu, gelu_tanh, leaky_relu, lse0_plus,
+    lse0_plus_keepdim, mish, prelu, reglu, relu, silu, softplus, softplus_approx, squareplus,
+    srelu, swiglu,
 };
 pub use rectifiers_core::{Elementwise, ElementwiseKind, ParamError};
 

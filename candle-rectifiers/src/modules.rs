@@ -219,12 +219,19 @@ pub fn prelu(num_channels: Option<usize>, vb: VarBuilder) -> Result<PRelu> {
 /// `"gelu_tanh"`). A parameter given without a value takes its default; invalid values are a
 /// deserialisation error naming the parameter.
 ///
+/// Gated forms, `f(xs[.., :h]) * xs[.., h:]` over the last dim `2h` (candle-nn's `"swiglu"`
+/// convention, see [`gated_split`](crate::gated_split)), one fused op each: `"swiglu"`,
+/// `"geglu"` (erf GELU), `"geglu_tanh"`, `"reglu"`, and `<name>_glu` for every function of the
+/// family, with its parameter where it has one (`"squareplus_glu"`, `{"squareplus_glu": 1.0}`,
+/// `{"softplus_glu": 10.0}`, `"mish_glu"`; `"silu_glu"`, `"gelu_glu"`, `"relu_glu"` read as the
+/// conventional names). [`Activation::gated`] gives the variant for an [`Elementwise`].
+///
 /// Serialisation writes the Hugging Face config names (`"gelu_new"`, `"hardswish"`,
 /// `{"leakyrelu": 0.01}`, ...), so a variant candle-nn also has reads back as
 /// `candle_nn::Activation`. A `candle_nn::Activation` converts with [`TryFrom`].
 ///
-/// The ones both crates have run our fused ops; the rest (`relu2`, `relu6`, `sigmoid`,
-/// `hardsigmoid`, `swiglu`, `hardswish`) run candle-nn's.
+/// The ones both crates have run our fused ops (`swiglu` included); the rest (`relu2`, `relu6`,
+/// `sigmoid`, `hardsigmoid`, `hardswish`) run candle-nn's.
 ///
 /// ```
 /// use candle_core::{Device, Module, Tensor};
@@ -236,6 +243,12 @@ pub fn prelu(num_channels: Option<usize>, vb: VarBuilder) -> Result<PRelu> {
 /// let y = act.forward(&Tensor::new(&[-1.0f32, 1.0], &Device::Cpu)?)?;
 /// assert_eq!(y.to_vec1::<f32>()?, [0.0, 1.0]);
 /// assert!(serde_json::from_str::<Activation>(r#"{"squareplus": -1.0}"#).is_err());
+///
+/// // Gated: the last dim [gate | up] halves.
+/// let act: Activation = serde_json::from_str(r#"{"squareplus_glu": 4.0}"#).unwrap();
+/// assert_eq!(act, Activation::SquareplusGlu(4.0));
+/// let y = act.forward(&Tensor::new(&[[0.0f32, 3.0]], &Device::Cpu)?)?;
+/// assert_eq!(y.to_vec2::<f32>()?, [[3.0]]); // squareplus(0) * 3
 /// # Ok::<(), candle_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
@@ -265,7 +278,8 @@ pub enum Activation {
     /// Hard sigmoid (candle-nn's op).
     #[serde(rename = "hardsigmoid")]
     HardSigmoid,
-    /// SwiGLU (candle-nn's op).
+    /// SwiGLU, `silu(xs[.., :h]) * xs[.., h:]` (candle-nn's `Swiglu`, fused:
+    /// [`swiglu`](crate::swiglu)).
     Swiglu,
     /// Hard swish (candle-nn's op).
     #[serde(rename = "hardswish")]
@@ -288,6 +302,27 @@ pub enum Activation {
     SoftplusApprox,
     /// LSE0+ over the last dim, kept.
     Lse0Plus,
+    /// GeGLU, erf GELU gated ([`geglu`](crate::geglu)).
+    Geglu,
+    /// GeGLU with GELU's tanh form.
+    GegluTanh,
+    /// ReGLU, ReLU gated ([`reglu`](crate::reglu)).
+    Reglu,
+    /// Leaky ReLU gated, with the negative slope.
+    LeakyReluGlu(f64),
+    /// Sharp softplus gated, with `k`.
+    SoftplusGlu(f64),
+    /// The softplus approximation gated.
+    SoftplusApproxGlu,
+    /// ELU gated, with `alpha`.
+    EluGlu(f64),
+    /// SReLU gated, with `a`.
+    #[serde(rename = "srelu_glu")]
+    SReluGlu(f64),
+    /// Mish gated.
+    MishGlu,
+    /// Squareplus gated, with `b`.
+    SquareplusGlu(f64),
 }
 
 impl Activation {
@@ -296,9 +331,40 @@ impl Activation {
         self.runs().map(|_| self)
     }
 
+    /// The gated form of `f`: the variant whose forward is
+    /// [`gated_split`](crate::gated_split)`(xs, f)`.
+    ///
+    /// ```
+    /// use candle_rectifiers::{Elementwise, modules::Activation};
+    /// let f: Elementwise = "silu".parse().unwrap();
+    /// assert_eq!(Activation::gated(f), Activation::Swiglu);
+    /// let f: Elementwise = "squareplus(b=2)".parse().unwrap();
+    /// assert_eq!(Activation::gated(f), Activation::SquareplusGlu(2.0));
+    /// ```
+    pub fn gated(f: Elementwise) -> Self {
+        use Elementwise as E;
+        match f {
+            E::Relu(_) => Self::Reglu,
+            E::LeakyRelu(r) => Self::LeakyReluGlu(r.slope()),
+            E::Gelu(_) => Self::Geglu,
+            E::GeluTanh(_) => Self::GegluTanh,
+            E::Silu(_) => Self::Swiglu,
+            E::Softplus(r) => Self::SoftplusGlu(r.k()),
+            E::SoftplusApprox(_) => Self::SoftplusApproxGlu,
+            E::Elu(r) => Self::EluGlu(r.alpha()),
+            E::SRelu(r) => Self::SReluGlu(r.a()),
+            E::Mish(_) => Self::MishGlu,
+            E::Squareplus(r) => Self::SquareplusGlu(r.b()),
+        }
+    }
+
     /// The function of the family this activation runs (fused), or the op that runs it.
     fn runs(self) -> Result<Runs> {
         use ElementwiseKind as K;
+        let gated = |kind: ElementwiseKind, p: f64| -> Result<Runs> {
+            let f = kind.with_param(p).map_err(candle_core::Error::wrap)?;
+            Ok(Runs::Gated(f))
+        };
         let (kind, p) = match self {
             Self::Gelu => (K::Gelu, None),
             Self::NewGelu | Self::GeluPytorchTanh => (K::GeluTanh, None),
@@ -316,7 +382,17 @@ impl Activation {
             Self::Relu6 => return Ok(Runs::CandleNn(candle_nn::Activation::Relu6)),
             Self::Sigmoid => return Ok(Runs::CandleNn(candle_nn::Activation::Sigmoid)),
             Self::HardSigmoid => return Ok(Runs::CandleNn(candle_nn::Activation::HardSigmoid)),
-            Self::Swiglu => return Ok(Runs::CandleNn(candle_nn::Activation::Swiglu)),
+            Self::Swiglu => return gated(K::Silu, 0.0),
+            Self::Geglu => return gated(K::Gelu, 0.0),
+            Self::GegluTanh => return gated(K::GeluTanh, 0.0),
+            Self::Reglu => return gated(K::Relu, 0.0),
+            Self::LeakyReluGlu(s) => return gated(K::LeakyRelu, s),
+            Self::SoftplusGlu(k) => return gated(K::Softplus, k),
+            Self::SoftplusApproxGlu => return gated(K::SoftplusApprox, 0.0),
+            Self::EluGlu(a) => return gated(K::Elu, a),
+            Self::SReluGlu(a) => return gated(K::SRelu, a),
+            Self::MishGlu => return gated(K::Mish, 0.0),
+            Self::SquareplusGlu(b) => return gated(K::Squareplus, b),
             Self::HardSwish => return Ok(Runs::CandleNn(candle_nn::Activation::HardSwish)),
         };
         let f = kind
@@ -327,6 +403,13 @@ impl Activation {
 
     /// The activation named `name` with its default parameter, if the name is known.
     fn from_name(name: &str) -> Option<Self> {
+        if let Some(plain) = name.strip_suffix("_glu") {
+            // `<name>_glu`: the gated form of a function of the family.
+            return match Self::from_name(plain)?.runs() {
+                Ok(Runs::Elementwise(f)) => Some(Self::gated(f)),
+                _ => None,
+            };
+        }
         Some(match name {
             "gelu" | "gelu_erf" => Self::Gelu,
             "gelu_new" | "newgelu" | "new_gelu" | "gelu_tanh" => Self::NewGelu,
@@ -339,6 +422,9 @@ impl Activation {
             "sigmoid" => Self::Sigmoid,
             "hardsigmoid" | "hard_sigmoid" => Self::HardSigmoid,
             "swiglu" => Self::Swiglu,
+            "geglu" => Self::Geglu,
+            "geglu_tanh" => Self::GegluTanh,
+            "reglu" => Self::Reglu,
             "hardswish" | "hard_swish" => Self::HardSwish,
             "mish" => Self::Mish,
             "elu" => Self::Elu(rectifiers_core::Elu::DEFAULT_ALPHA),
@@ -362,6 +448,11 @@ impl Activation {
             Self::Squareplus(_) => Self::Squareplus(p),
             Self::SRelu(_) => Self::SRelu(p),
             Self::Softplus(_) => Self::Softplus(p),
+            Self::LeakyReluGlu(_) => Self::LeakyReluGlu(p),
+            Self::SoftplusGlu(_) => Self::SoftplusGlu(p),
+            Self::EluGlu(_) => Self::EluGlu(p),
+            Self::SReluGlu(_) => Self::SReluGlu(p),
+            Self::SquareplusGlu(_) => Self::SquareplusGlu(p),
             _ => return None,
         })
     }
@@ -400,6 +491,7 @@ impl Module for Activation {
     fn forward(&self, xs: &Tensor) -> Result<Tensor> {
         match self.runs()? {
             Runs::Elementwise(f) => ops::apply(xs, f),
+            Runs::Gated(f) => ops::gated_split(xs, f),
             Runs::Lse0Plus => ops::lse0_plus_last(xs),
             Runs::CandleNn(a) => a.forward(xs),
         }
@@ -410,6 +502,8 @@ impl Module for Activation {
 enum Runs {
     /// Our fused op.
     Elementwise(Elementwise),
+    /// Our fused gated op on the halves of the last dim.
+    Gated(Elementwise),
     /// LSE0+ over the last dim.
     Lse0Plus,
     /// candle-nn's op.

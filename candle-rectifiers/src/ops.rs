@@ -8,7 +8,7 @@ use rectifiers_core::{
 };
 
 use crate::storage::device_contiguous;
-use crate::{elementwise::Forward, lse0_plus::Lse0Plus, prelu::PRelu};
+use crate::{elementwise::Forward, gated::Gated, lse0_plus::Lse0Plus, prelu::PRelu};
 
 /// `f(xs)` for an elementwise function chosen at run time, fused.
 ///
@@ -146,6 +146,82 @@ pub fn mish(xs: &Tensor) -> Result<Tensor> {
 /// ```
 pub fn squareplus(xs: &Tensor, b: f64) -> Result<Tensor> {
     apply(xs, valid(Squareplus::new(b))?)
+}
+
+/// The gated activation `f(gate) * up` (SwiGLU with SiLU, GeGLU with GELU, ReGLU with ReLU,
+/// and so for every [`Elementwise`] function), fused: one pass forward, and one backward pass
+/// from the saved `gate` and `up` giving both gradients, `d_gate = dy up f'(gate)` and
+/// `d_up = dy f(gate)`.
+///
+/// `gate` and `up` have the same shape (no broadcasting, as candle's `mul`), dtype and device:
+/// else `ShapeMismatchBinaryOp`, `DTypeMismatchBinaryOp` or `DeviceMismatchBinaryOp`. Any
+/// layouts. Precision: `f(gate)` as [`apply`] gives it, then one multiplication; `f16`/`bf16`
+/// are computed in `f32` and rounded once (a composed half evaluation rounds `f(gate)` first).
+///
+/// ```
+/// use candle_core::{Device, Tensor};
+/// use candle_rectifiers::{Elementwise, gated};
+/// let gate = Tensor::new(&[-1.0f32, 2.0], &Device::Cpu)?;
+/// let up = Tensor::new(&[5.0f32, 3.0], &Device::Cpu)?;
+/// let relu: Elementwise = "relu".parse().map_err(candle_core::Error::wrap)?;
+/// assert_eq!(gated(&gate, &up, relu)?.to_vec1::<f32>()?, [0.0, 6.0]); // ReGLU
+/// # Ok::<(), candle_core::Error>(())
+/// ```
+pub fn gated(gate: &Tensor, up: &Tensor, f: Elementwise) -> Result<Tensor> {
+    gate.apply_op2(up, Gated(f))
+}
+
+/// The gated activation on one tensor whose last dim `2h` holds `[gate | up]`:
+/// `f(xs[.., :h]) * xs[.., h:]`, of last dim `h`. The first half is activated, as in candle-nn's
+/// `ops::swiglu`; an odd last dim is `ShapeMismatchSplit` naming it. See [`gated`].
+///
+/// PyTorch's `F.glu(x)` is `x[.., :h] * sigmoid(x[.., h:])`: its gate is the **second** half.
+/// For weights laid out that way, swap the halves:
+/// `gated(&xs.narrow(D::Minus1, h, h)?, &xs.narrow(D::Minus1, 0, h)?, f)`.
+///
+/// ```
+/// use candle_core::{Device, Tensor};
+/// use candle_rectifiers::{Elementwise, gated_split};
+/// let xs = Tensor::new(&[[-1.0f32, 2.0, 5.0, 3.0]], &Device::Cpu)?; // gate [-1, 2], up [5, 3]
+/// let relu: Elementwise = "relu".parse().map_err(candle_core::Error::wrap)?;
+/// assert_eq!(gated_split(&xs, relu)?.to_vec2::<f32>()?, [[0.0, 6.0]]);
+/// assert!(gated_split(&xs.narrow(1, 0, 3)?, relu).is_err()); // last dim 3
+/// # Ok::<(), candle_core::Error>(())
+/// ```
+pub fn gated_split(xs: &Tensor, f: Elementwise) -> Result<Tensor> {
+    let last = D::Minus1.to_index(xs.shape(), "gated_split")?;
+    let n = xs.dim(last)?;
+    if n % 2 != 0 {
+        return Err(Error::ShapeMismatchSplit {
+            shape: xs.shape().clone(),
+            dim: last,
+            n_parts: 2,
+        }
+        .bt());
+    }
+    // Views: the CPU op gathers each half, the CUDA kernels index them in place.
+    gated(
+        &xs.narrow(last, 0, n / 2)?,
+        &xs.narrow(last, n / 2, n / 2)?,
+        f,
+    )
+}
+
+/// SwiGLU, `silu(xs[.., :h]) * xs[.., h:]`: [`gated_split`] with SiLU, candle-nn's
+/// `ops::swiglu` fused.
+pub fn swiglu(xs: &Tensor) -> Result<Tensor> {
+    gated_split(xs, Elementwise::Silu(Silu))
+}
+
+/// GeGLU, `gelu(xs[.., :h]) * xs[.., h:]` with the exact (erf) GELU: [`gated_split`] with
+/// GELU. The tanh form is `gated_split(xs, Elementwise::GeluTanh(GeluTanh))`.
+pub fn geglu(xs: &Tensor) -> Result<Tensor> {
+    gated_split(xs, Elementwise::Gelu(Gelu))
+}
+
+/// ReGLU, `relu(xs[.., :h]) * xs[.., h:]`: [`gated_split`] with ReLU.
+pub fn reglu(xs: &Tensor) -> Result<Tensor> {
+    gated_split(xs, Elementwise::Relu(Relu))
 }
 
 /// LSE0+ over `dim`, keeping it with size 1: `ln(1 + sum_i e^(x_i))`, the log-sum-exp with an

@@ -266,6 +266,16 @@ fn every_variant_round_trips_through_our_serde() {
         (Activation::Softplus(10.0), r#"{"softplus":10.0}"#),
         (Activation::SoftplusApprox, r#""softplus_approx""#),
         (Activation::Lse0Plus, r#""lse0_plus""#),
+        (Activation::Geglu, r#""geglu""#),
+        (Activation::GegluTanh, r#""geglu_tanh""#),
+        (Activation::Reglu, r#""reglu""#),
+        (Activation::LeakyReluGlu(0.2), r#"{"leaky_relu_glu":0.2}"#),
+        (Activation::SoftplusGlu(10.0), r#"{"softplus_glu":10.0}"#),
+        (Activation::SoftplusApproxGlu, r#""softplus_approx_glu""#),
+        (Activation::EluGlu(0.5), r#"{"elu_glu":0.5}"#),
+        (Activation::SReluGlu(0.5), r#"{"srelu_glu":0.5}"#),
+        (Activation::MishGlu, r#""mish_glu""#),
+        (Activation::SquareplusGlu(4.0), r#"{"squareplus_glu":4.0}"#),
     ];
     for (act, json) in all {
         let written = serde_json::to_string(&act).unwrap();
