@@ -72,7 +72,7 @@ pub fn gated<const D: usize>(gate: Tensor<D>, up: Tensor<D>, f: Elementwise) -> 
 pub fn gated_split<const D: usize>(x: Tensor<D>, f: Elementwise) -> Tensor<D> {
     let n = x.dims()[D - 1];
     assert!(
-        n % 2 == 0,
+        n.is_multiple_of(2),
         "{f}-gated: the last dim ({n}) must be even to split into gate and up"
     );
     let gate = x.clone().narrow(D - 1, 0, n / 2);

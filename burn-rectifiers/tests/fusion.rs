@@ -224,3 +224,46 @@ fn a_prelu_layer_step_runs_no_more_blocks_than_with_burns_prelu() {
         theirs.len()
     );
 }
+
+/// A gated layer step, `f(x w_g) * (x w_u)` summed and differentiated, against Burn's own
+/// `builtin(f)(x w_g) * (x w_u)` (what burn-nn's `SwiGlu` runs for SiLU): no custom operation,
+/// no more blocks.
+#[test]
+fn a_gated_layer_step_runs_no_more_blocks_than_burns_composition() {
+    let _serial = serial();
+    let Some(device) = wgpu() else { return };
+    let ad = device.clone().autodiff();
+    let x = Tensor::<2>::random([32, 64], Distribution::Normal(0.0, 1.0), &ad);
+    let wg = Tensor::<2>::random([64, 128], Distribution::Normal(0.0, 0.2), &ad).require_grad();
+    let wu = Tensor::<2>::random([64, 128], Distribution::Normal(0.0, 0.2), &ad).require_grad();
+    let step = |gated: &dyn Fn(Tensor<2>, Tensor<2>) -> Tensor<2>| {
+        let run = || {
+            let y = gated(x.clone().matmul(wg.clone()), x.clone().matmul(wu.clone()));
+            let grads = y.sum().backward();
+            wg.grad(&grads).unwrap().into_data();
+            wu.grad(&grads).unwrap().into_data();
+        };
+        run();
+        blocks_of(&device, run)
+    };
+    let mut failures = Vec::new();
+    for f in common::cases() {
+        let theirs = step(&|g, u| builtin(f, g) * u);
+        let ours = step(&|g, u| burn_rectifiers::gated(g, u, f));
+        println!(
+            "{f}-gated: ours {} blocks, Burn's {}\n  ours:\n  {}",
+            ours.len(),
+            theirs.len(),
+            describe(&ours)
+        );
+        if custom_ops(&ours) > 0 || ours.len() > theirs.len() {
+            failures.push(format!(
+                "{f}-gated: {} blocks, {} custom ops (Burn's composition: {} blocks)",
+                ours.len(),
+                custom_ops(&ours),
+                theirs.len()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
