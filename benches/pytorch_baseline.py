@@ -91,6 +91,11 @@ Functions (our name -> the exact PyTorch expression timed; F = torch.nn.function
   lse0_plus    (dim 1) composed F.softplus(torch.logsumexp(x.view(-1, ROW), dim=1))
                                 [ln(1 + sum e^x_i) = softplus(logsumexp(x)); rows of ROW = --row = 64
                                 elements, as the CLI's lse0_plus(x, 1) on [n / 64, 64]]
+  swiglu       builtin          F.silu(x) * up   [gated: x is the gate, up a second input of
+                                the same size (seed 1), both learned: fwdbwd backprops to both]
+  geglu        builtin          F.gelu(x) * up
+  squareplus_glu (b=4) composed 0.5 * (x + torch.sqrt(x * x + 4.0)) * up
+                                (gated bytes: fwd 3*n*s, fwdbwd 8*n*s, as the CLI counts them)
   copy         fresh            x.clone()
                reused           y.copy_(x)
 
@@ -129,6 +134,7 @@ LN2 = math.log(2.0)
 # machine an OpenMP worker descheduled mid-region costs a whole scheduler slice, ~4-12 ms).
 NOISY = 2.0
 aten = torch.ops.aten
+GATED = ("swiglu", "geglu", "squareplus_glu")
 
 
 # --------------------------------------------------------------------------------------------
@@ -188,6 +194,12 @@ def cases():
     # LSE0+ over dim 1 of x viewed as [n / ROW, ROW] (the CLI's layout; param = the dim)
     add("lse0_plus", "1", "composed", "fresh",
         lambda x, k: F.softplus(torch.logsumexp(x.view(-1, k["row"]), dim=1)))
+    # gated, f(gate) * up (gate = x, up = a second input, both learned): what a SwiGLU / GeGLU
+    # MLP runs between its projections (the CLI's swiglu / geglu / squareplus_glu)
+    add("swiglu", "", "builtin", "fresh", lambda x, k: F.silu(x) * k["up"])
+    add("geglu", "", "builtin", "fresh", lambda x, k: F.gelu(x) * k["up"])
+    add("squareplus_glu", "4", "composed", "fresh",
+        lambda x, k: 0.5 * (x + torch.sqrt(x * x + 4.0)) * k["up"])
     # copy floor
     add("copy", "0", "fresh", "fresh", lambda x, k: x.clone())
     add("copy", "0", "reused", "reused", lambda x, k: k["y"].copy_(x))
@@ -259,8 +271,8 @@ def reset_hwm():
         return False
 
 
-def make_input(n, dtype):
-    g = torch.Generator().manual_seed(0)
+def make_input(n, dtype, seed=0):
+    g = torch.Generator().manual_seed(seed)
     x = torch.linspace(-8.0, 8.0, n, dtype=torch.float32)
     x = x[torch.randperm(n, generator=g)].contiguous()
     return x.to(dtype)
@@ -278,10 +290,11 @@ def default_warmup(n):
     return 50 if n <= 1 << 20 else 3
 
 
-def time_case(name, variant, kind, fn, x0, pas, reps, warmup, row, w0):
+def time_case(name, variant, kind, fn, x0, pas, reps, warmup, row, w0, up0):
     """Returns (times_ns list, peak_rss_mib or None)."""
     ctx = {"row": row}
     ctx["w"] = w0.clone()
+    ctx["up"] = up0.clone() if name in GATED else None
     if kind == "reused":
         ctx["y"] = torch.empty_like(x0)
     times = []
@@ -313,12 +326,16 @@ def time_case(name, variant, kind, fn, x0, pas, reps, warmup, row, w0):
         x = x0.clone().requires_grad_(True)
         if name == "prelu":
             ctx["w"].requires_grad_(True)
+        if name in GATED:
+            ctx["up"].requires_grad_(True)
         dy = None
 
         def one():
             nonlocal dy
             x.grad = None
             ctx["w"].grad = None
+            if ctx["up"] is not None:
+                ctx["up"].grad = None
             t0 = time.perf_counter_ns()
             y = fn(x, ctx)
             y.backward(dy)
@@ -333,6 +350,8 @@ def time_case(name, variant, kind, fn, x0, pas, reps, warmup, row, w0):
             one()
         x.grad = None
         ctx["w"].grad = None
+        if ctx["up"] is not None:
+            ctx["up"].grad = None
         gc.collect()
         base_kib = read_status_kib("VmRSS")
         have_hwm = reset_hwm()
@@ -440,6 +459,7 @@ def main():
         w0d = w0.to(dt)
         for n in sizes:
             x0 = make_input(n, dt)
+            up0 = make_input(n, dt, seed=1) if fsel & set(GATED) or not fsel else None
             nz = int((x0 == 0).sum())
             if nz:
                 print(f"note: {nz} exact zeros in the {dname} input of size {n}", file=sys.stderr)
@@ -459,7 +479,7 @@ def main():
                         while True:
                             canary.wait_quiet()
                             times, peak = time_case(name, variant, kind, fn, x0, pas, reps,
-                                                    warm, args.row, w0d)
+                                                    warm, args.row, w0d, up0)
                             busy = not canary.quiet()
                             tries += 1
                             med, mn = statistics.median(times), min(times)
@@ -477,7 +497,9 @@ def main():
                     noisy = med > NOISY * mn
                     n_noisy += noisy
                     n_busy += busy
-                    if name == "lse0_plus":  # the CLI's formula (benches/src/lib.rs)
+                    if name in GATED:  # read gate, up, write y; + read gate, up, dy, write 2
+                        nbytes = (3 if pas == "fwd" else 8) * n * isz
+                    elif name == "lse0_plus":  # the CLI's formula (benches/src/lib.rs)
                         full = n * isz
                         nbytes = (full + full // args.row if pas == "fwd"
                                   else 3 * full + 2 * full // args.row)
@@ -498,7 +520,7 @@ def main():
                           f"median {fmt_ns(med):>10s}  min {fmt_ns(mn):>10s}  "
                           f"{nbytes / med:7.2f} GB/s  {row['peak_rss_mib']}",
                           file=sys.stderr, flush=True)
-            del x0
+            del x0, up0
             gc.collect()
 
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)

@@ -11,6 +11,12 @@
 //!   LSE0+.
 //! - `relu`: `burn::tensor::activation::relu`.
 //!
+//! Gated functions `f(gate) * up` (`gate` is `x`, `up` a second input of the same shape):
+//! `fused` is [`burn_rectifiers::gated`]; `composed` our plain op then a multiply,
+//! `burn_rectifiers::apply(gate, f) * up`; `builtin` Burn's activation then a multiply,
+//! `activation::silu(gate) * up` as burn-nn's `SwiGlu` runs it (`gelu` for GeGLU; none for
+//! Squareplus-GLU). Their `fwdbwd` reads both gradients, `d_gate` and `d_up`.
+//!
 //! `fwdbwd` runs on `device.autodiff()`: `x` gets `require_grad()` before the clock starts
 //! (PReLU's `alpha` too: it is learned), then `y = f(x)`, `y.backward()` (Burn seeds a
 //! non-scalar root with ones) and `x.grad(..)`. `layer` is one training step of
@@ -49,10 +55,23 @@ pub fn dtype(d: Dtype) -> DType {
     }
 }
 
-/// Applies `variant` of `f` to `(x, alpha)`; `None` when the variant does not exist for `f`.
-fn apply(f: Function, variant: Variant, x: Tensor<2>, alpha: Tensor<1>) -> Option<Tensor<2>> {
+/// Applies `variant` of `f` to `(x, up, alpha)` (`up`: the gated functions' second input,
+/// unused by the others); `None` when the variant does not exist for `f`.
+fn apply(
+    f: Function,
+    variant: Variant,
+    x: Tensor<2>,
+    up: Tensor<2>,
+    alpha: Tensor<1>,
+) -> Option<Tensor<2>> {
     let p = f.param();
     Some(match (variant, f) {
+        (Variant::Fused, Function::Gated(e)) => burn_rectifiers::gated(x, up, e),
+        (Variant::Composed, Function::Gated(e)) => burn_rectifiers::apply(x, e) * up,
+        (Variant::Builtin, Function::Gated(e)) => {
+            apply(Function::Elementwise(e), variant, x, up.clone(), alpha)? * up
+        }
+        (_, Function::Gated(_)) => return None,
         (Variant::Relu, _) => act::relu(x),
         (Variant::Fused | Variant::FusedInplace, Function::Elementwise(e)) => {
             burn_rectifiers::apply(x, e)
@@ -83,6 +102,16 @@ fn apply(f: Function, variant: Variant, x: Tensor<2>, alpha: Tensor<1>) -> Optio
 
 /// Whether `variant` exists for `f` in `pass` on Burn.
 pub fn has_variant(f: Function, variant: Variant, pass: Pass) -> bool {
+    if let Function::Gated(e) = f {
+        // Ours, ours then a multiply, and the framework's activation then a multiply (burn-nn's
+        // `SwiGlu`); the gated rows are not measured in place or in the layer step.
+        return pass != Pass::Layer
+            && match variant {
+                Variant::Fused | Variant::Composed => true,
+                Variant::Builtin => has_variant(Function::Elementwise(e), variant, pass),
+                Variant::FusedInplace | Variant::Relu => false,
+            };
+    }
     match variant {
         Variant::FusedInplace => pass == Pass::Fwd && f.is_shape_preserving(),
         // LSE0+ reduces the layer's output to a column: not a layer activation.
@@ -110,6 +139,16 @@ fn input(case: &Case, device: &Device) -> (TensorData, Tensor<2>, Tensor<1>) {
     (data, x, alpha)
 }
 
+/// The gated functions' `up` ([`inputs::up_values`]); for the others a handle on `x` (unused,
+/// no memory of its own).
+fn up_input(case: &Case, x: &Tensor<2>, device: &Device) -> Tensor<2> {
+    if case.function.gate().is_none() {
+        return x.clone();
+    }
+    let data = TensorData::new(inputs::up_values(case.size), [case.size / ROW, ROW]);
+    Tensor::<2>::from_data(data, (device, dtype(case.dtype)))
+}
+
 /// The measured calls of `case` on a Burn backend, one per variant that exists, in
 /// [`Variant::ALL`] order; empty when this build lacks the backend or it lacks the dtype.
 pub fn calls(case: Case, variants: &[Variant]) -> Vec<(Variant, Call<'static>)> {
@@ -125,26 +164,29 @@ pub fn calls(case: Case, variants: &[Variant]) -> Vec<(Variant, Call<'static>)> 
         Pass::FwdBwd | Pass::Layer => plain.autodiff(),
     };
     let (data, x, alpha) = input(&case, &device);
+    let up = up_input(&case, &x, &device);
+    let gated = f.gate().is_some();
     let burn_dtype = dtype(case.dtype);
     let mut calls: Vec<(Variant, Call<'static>)> = Vec::new();
     for &v in Variant::ALL.iter().filter(|v| variants.contains(v)) {
         if !has_variant(f, v, case.pass) {
             continue;
         }
-        let (x, alpha, device, data) = (x.clone(), alpha.clone(), device.clone(), data.clone());
+        let (x, up, alpha) = (x.clone(), up.clone(), alpha.clone());
+        let (device, data) = (device.clone(), data.clone());
         let call: Call<'static> = match (case.pass, v) {
             (Pass::Fwd, Variant::FusedInplace) => Box::new(move |m: &mut Meter| {
                 let owned = Tensor::<2>::from_data(data.clone(), (&device, burn_dtype));
                 sync(&device);
                 m.start();
-                let y = apply(f, v, owned, alpha.clone()).expect("variant exists");
+                let y = apply(f, v, owned, up.clone(), alpha.clone()).expect("variant exists");
                 sync(&device);
                 m.stop();
                 drop(y);
             }),
             (Pass::Fwd, _) => Box::new(move |m: &mut Meter| {
                 m.start();
-                let y = apply(f, v, x.clone(), alpha.clone()).expect("variant exists");
+                let y = apply(f, v, x.clone(), up.clone(), alpha.clone()).expect("variant exists");
                 sync(&device);
                 m.stop();
                 drop(y);
@@ -163,14 +205,21 @@ pub fn calls(case: Case, variants: &[Variant]) -> Vec<(Variant, Call<'static>)> 
             (Pass::FwdBwd, _) => Box::new(move |m: &mut Meter| {
                 let xg = x.clone().require_grad();
                 let ag = alpha.clone().require_grad();
+                // A gated step learns both projections: `up` needs its gradient too.
+                let ug = if gated {
+                    up.clone().require_grad()
+                } else {
+                    up.clone()
+                };
                 sync(&device);
                 m.start();
-                let y = apply(f, v, xg.clone(), ag.clone()).expect("variant exists");
+                let y = apply(f, v, xg.clone(), ug.clone(), ag.clone()).expect("variant exists");
                 let grads = y.backward();
                 let dx = xg.grad(&grads).expect("x has a gradient");
+                let dup = gated.then(|| ug.grad(&grads).expect("up has a gradient"));
                 sync(&device);
                 m.stop();
-                drop((y, grads, dx));
+                drop((y, grads, dx, dup));
             }),
         };
         calls.push((v, call));
@@ -206,7 +255,7 @@ impl Layer {
     /// `f(x W + b) * 2 + 1`, summed and differentiated; the gradients of `W` and `b`.
     fn step(&self, f: Function, v: Variant) -> (Tensor<2>, Tensor<1>) {
         let h = self.x.clone().matmul(self.w.clone()) + self.b.clone().unsqueeze::<2>();
-        let y = apply(f, v, h, self.alpha.clone()).expect("variant exists") * 2.0 + 1.0;
+        let y = apply(f, v, h.clone(), h, self.alpha.clone()).expect("variant exists") * 2.0 + 1.0;
         let grads = y.sum().backward();
         (
             self.w.grad(&grads).expect("W has a gradient"),

@@ -12,13 +12,19 @@
 //!   squareplus and LSE0+.
 //! - `relu`: `Tensor::relu`.
 //!
+//! Gated functions `f(gate) * up` (`gate` is `x`, `up` a second input of the same shape):
+//! `fused` is [`candle_rectifiers::gated`] (one op, fused backward); `composed` our plain op
+//! then a multiply, `apply(gate, f)? * up`; `builtin` Candle's activation then a multiply,
+//! `gate.silu()? * up` as `candle_nn::ops::swiglu` runs it (`gelu_erf` for GeGLU; none for
+//! Squareplus-GLU). Their `fwdbwd` reads both gradients, `d_gate` and `d_up`.
+//!
 //! `fwdbwd` uses a [`Var`] made once (and one for PReLU's `alpha`), then per call
 //! `y = f(x)`, `y.backward()` (Candle seeds a non-scalar root with ones) and `grads.get(x)`.
 //! Every call ends with `device.synchronize()` (a no-op on the CPU).
 
 use std::f64::consts::{FRAC_1_SQRT_2, LN_2, PI};
 
-use candle_core::{DType, Device, Module, Result, Tensor, Var};
+use candle_core::{DType, Device, Module, Result, Tensor, Var, bail};
 use candle_rectifiers as cr;
 use rectifiers_core::ElementwiseKind as K;
 
@@ -59,6 +65,7 @@ pub fn composed(f: Function, x: &Tensor, alpha: &Tensor) -> Result<Tensor> {
             let sum = x.broadcast_sub(&m)?.exp()?.sum_keepdim(1)?;
             (sum + m.neg()?.exp()?)?.log()? + m
         }
+        Function::Gated(_) => bail!("{f} takes two inputs (Inputs::apply)"),
         Function::Elementwise(e) => match e.kind() {
             K::Relu => x.maximum(0.0),
             K::LeakyRelu => x.maximum(0.0)? + (x.minimum(0.0)? * p)?,
@@ -84,6 +91,7 @@ pub fn fused(f: Function, x: &Tensor, alpha: &Tensor) -> Result<Tensor> {
         Function::Prelu => cr::prelu(x, alpha),
         Function::Lse0Plus => cr::lse0_plus_keepdim(x, 1),
         Function::Elementwise(e) => cr::apply(x, e),
+        Function::Gated(_) => bail!("{f} takes two inputs (Inputs::apply)"),
     }
 }
 
@@ -111,7 +119,7 @@ pub fn builtin(f: Function, x: &Tensor, prelu: &candle_nn::PReLU) -> Option<Resu
             K::Mish => candle_nn::ops::mish(x),
             K::Softplus | K::SoftplusApprox | K::SRelu | K::Squareplus => return None,
         },
-        Function::Lse0Plus => return None,
+        Function::Lse0Plus | Function::Gated(_) => return None,
     })
 }
 
@@ -120,6 +128,15 @@ pub fn has_variant(f: Function, variant: Variant, pass: Pass) -> bool {
     if pass == Pass::Layer {
         // The layer step is measured on Burn's backends.
         return false;
+    }
+    if let Function::Gated(e) = f {
+        // Ours, ours then a multiply, and Candle's activation then a multiply
+        // (`candle_nn::ops::swiglu`); not in place, no ReLU baseline.
+        return match variant {
+            Variant::Fused | Variant::Composed => true,
+            Variant::Builtin => has_variant(Function::Elementwise(e), variant, pass),
+            Variant::FusedInplace | Variant::Relu => false,
+        };
     }
     match variant {
         Variant::FusedInplace => pass == Pass::Fwd && matches!(f, Function::Elementwise(_)),
@@ -135,9 +152,11 @@ pub fn has_variant(f: Function, variant: Variant, pass: Pass) -> bool {
     }
 }
 
-/// The inputs of one case: `x` `[size / ROW, ROW]`, PReLU's slopes `[ROW]`, and the module.
+/// The inputs of one case: `x` `[size / ROW, ROW]`, the gated functions' `up` (same shape;
+/// for the others a handle on `x`), PReLU's slopes `[ROW]`, and the module.
 struct Inputs {
     x: Tensor,
+    up: Tensor,
     alpha: Tensor,
     alpha_row: Tensor,
     prelu: candle_nn::PReLU,
@@ -152,8 +171,20 @@ impl Inputs {
         )?
         .to_dtype(dtype(case.dtype))?
         .to_device(device)?;
+        let up = if case.function.gate().is_some() {
+            Tensor::from_vec(
+                inputs::up_values(case.size),
+                (case.size / ROW, ROW),
+                &Device::Cpu,
+            )?
+            .to_dtype(dtype(case.dtype))?
+            .to_device(device)?
+        } else {
+            x.clone()
+        };
         Ok(Self {
             x,
+            up,
             alpha_row: alpha.reshape((1, ROW))?,
             prelu: candle_nn::PReLU::new(alpha.clone(), false),
             alpha,
@@ -161,6 +192,17 @@ impl Inputs {
     }
 
     fn apply(&self, f: Function, v: Variant, x: &Tensor) -> Result<Tensor> {
+        if let Function::Gated(e) = f {
+            let plain = Function::Elementwise(e);
+            return match v {
+                Variant::Fused => cr::gated(x, &self.up, e),
+                Variant::Composed => cr::apply(x, e)? * &self.up,
+                Variant::Builtin => {
+                    builtin(plain, x, &self.prelu).expect("variant exists")? * &self.up
+                }
+                Variant::FusedInplace | Variant::Relu => unreachable!("no gated {v} variant"),
+            };
+        }
         match v {
             Variant::Fused => fused(f, x, &self.alpha),
             Variant::Composed => composed(f, x, &self.alpha_row),
@@ -191,6 +233,10 @@ pub fn calls(case: Case, variants: &[Variant]) -> Result<Vec<(Variant, Call<'sta
             let alpha = Var::from_tensor(&alpha)?.as_tensor().clone();
             let mut inputs = Inputs::new(&case, &device, alpha)?;
             inputs.x = Var::from_tensor(&inputs.x)?.as_tensor().clone();
+            if f.gate().is_some() {
+                // A gated step learns both projections: `up` needs its gradient too.
+                inputs.up = Var::from_tensor(&inputs.up)?.as_tensor().clone();
+            }
             inputs
         }
         Pass::Layer => unreachable!("returned above"),
@@ -227,9 +273,12 @@ pub fn calls(case: Case, variants: &[Variant]) -> Result<Vec<(Variant, Call<'sta
                 let y = inputs.apply(f, v, &inputs.x).expect("forward");
                 let grads = y.backward().expect("backward");
                 let dx = grads.get(&inputs.x).expect("x has a gradient").clone();
+                let dup = f
+                    .gate()
+                    .map(|_| grads.get(&inputs.up).expect("up has a gradient").clone());
                 device.synchronize().expect("sync");
                 m.stop();
-                drop((y, grads, dx));
+                drop((y, grads, dx, dup));
             }),
         };
         calls.push((v, call));

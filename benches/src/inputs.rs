@@ -21,6 +21,14 @@ pub fn values(n: usize) -> Vec<f32> {
         .collect()
 }
 
+/// A second input of `n` values in `[-RANGE, RANGE)`, not a function of [`values`]' at the same
+/// index: the gated functions' `up` (the values reversed).
+pub fn up_values(n: usize) -> Vec<f32> {
+    let mut v = values(n);
+    v.reverse();
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,6 +28,8 @@
 //! - `fwd`: read `x`, write `y`: `2 n s`;
 //! - `fwdbwd`: the forward, then read `x`, read `dy`, write `dx`: `5 n s` (the ones seed and
 //!   the framework's bookkeeping are not counted; they are the same for every variant);
+//! - gated `f(gate) * up` (`n` elements each): `fwd` reads `gate` and `up` and writes `y`,
+//!   `3 n s`; `fwdbwd` then reads `gate`, `up` and `dy` and writes `d_gate` and `d_up`, `8 n s`;
 //! - LSE0+ reduces rows of [`ROW`] elements: `fwd = n s + n s / ROW`,
 //!   `fwdbwd = fwd + 2 n s + n s / ROW`;
 //! - `layer`: the activation's share, as `fwdbwd` (the matmuls and the other elementwise
@@ -57,7 +59,7 @@ pub mod timing;
 
 use std::fmt;
 
-use rectifiers_core::{Elementwise, ElementwiseKind};
+use rectifiers_core::{Elementwise, ElementwiseKind, ElementwiseKind as K};
 
 /// Elements per row of the 2-D inputs `[n / ROW, ROW]`: PReLU's channels (dim 1) and the
 /// length LSE0+ reduces over.
@@ -227,6 +229,9 @@ pub enum Function {
     Prelu,
     /// LSE0+ over rows of [`ROW`] elements.
     Lse0Plus,
+    /// The gated activation `f(gate) * up` of an elementwise function (SwiGLU with SiLU, GeGLU
+    /// with GELU), `gate` and `up` two inputs of the case's size (a model's two projections).
+    Gated(Elementwise),
 }
 
 /// PReLU's slopes in the benchmarks (PyTorch's default init).
@@ -242,29 +247,54 @@ impl Function {
             .collect()
     }
 
-    /// The name as in the functional APIs (`squareplus`, `prelu`, `lse0_plus`).
+    /// The gated rows of the tables: SwiGLU, GeGLU and Squareplus-GLU (the CLI's `gated`).
+    pub fn gated() -> Vec<Function> {
+        [K::Silu, K::Gelu, K::Squareplus]
+            .map(|k| Function::Gated(k.with_default()))
+            .to_vec()
+    }
+
+    /// The name as in the functional APIs (`squareplus`, `prelu`, `lse0_plus`); gated ones as
+    /// candle-rectifiers' `Activation` names them (`swiglu`, `geglu`, `squareplus_glu`).
     pub fn name(self) -> &'static str {
         match self {
             Function::Elementwise(e) => e.name(),
             Function::Prelu => "prelu",
             Function::Lse0Plus => "lse0_plus",
+            Function::Gated(e) => gated_name(e.kind()),
         }
     }
 
-    /// The function named `name` (`prelu`, `lse0_plus`, or an elementwise function as
-    /// [`Elementwise`] parses it: `squareplus`, `squareplus(b=0.5)`), if any.
+    /// The function named `name` (`prelu`, `lse0_plus`, an elementwise function as
+    /// [`Elementwise`] parses it: `squareplus`, `squareplus(b=0.5)`, or a gated one: `swiglu`,
+    /// `geglu`, `geglu_tanh`, `reglu`, `<name>_glu`, `squareplus_glu(b=0.5)`), if any.
     pub fn from_name(name: &str) -> Option<Function> {
         match name {
             "prelu" => Some(Function::Prelu),
             "lse0_plus" => Some(Function::Lse0Plus),
-            _ => name.parse().ok().map(Function::Elementwise),
+            "swiglu" => Some(Function::Gated(K::Silu.with_default())),
+            "geglu" => Some(Function::Gated(K::Gelu.with_default())),
+            "geglu_tanh" => Some(Function::Gated(K::GeluTanh.with_default())),
+            "reglu" => Some(Function::Gated(K::Relu.with_default())),
+            _ => match name.split_once("_glu") {
+                Some((f, param)) => format!("{f}{param}").parse().ok().map(Function::Gated),
+                None => name.parse().ok().map(Function::Elementwise),
+            },
         }
     }
 
-    /// The elementwise function's kind, `None` for PReLU and LSE0+.
+    /// The elementwise function's kind, `None` for PReLU, LSE0+ and the gated ones.
     pub fn kind(self) -> Option<ElementwiseKind> {
         match self {
             Function::Elementwise(e) => Some(e.kind()),
+            _ => None,
+        }
+    }
+
+    /// The gate's function of a gated activation, `None` for the others.
+    pub fn gate(self) -> Option<Elementwise> {
+        match self {
+            Function::Gated(e) => Some(e),
             _ => None,
         }
     }
@@ -273,7 +303,7 @@ impl Function {
     /// slope, LSE0+'s dim (1).
     pub fn param(self) -> f64 {
         match self {
-            Function::Elementwise(e) => e.param().unwrap_or(0.0),
+            Function::Elementwise(e) | Function::Gated(e) => e.param().unwrap_or(0.0),
             Function::Prelu => PRELU_ALPHA,
             Function::Lse0Plus => 1.0,
         }
@@ -282,6 +312,23 @@ impl Function {
     /// Whether its output has the input's shape (all but LSE0+), so it can run in place.
     pub fn is_shape_preserving(self) -> bool {
         self != Function::Lse0Plus
+    }
+}
+
+/// The gated form's name: the usual names of the four that have one, else `<name>_glu`.
+fn gated_name(kind: ElementwiseKind) -> &'static str {
+    match kind {
+        K::Relu => "reglu",
+        K::LeakyRelu => "leaky_relu_glu",
+        K::Gelu => "geglu",
+        K::GeluTanh => "geglu_tanh",
+        K::Silu => "swiglu",
+        K::Softplus => "softplus_glu",
+        K::SoftplusApprox => "softplus_approx_glu",
+        K::Elu => "elu_glu",
+        K::SRelu => "srelu_glu",
+        K::Mish => "mish_glu",
+        K::Squareplus => "squareplus_glu",
     }
 }
 
@@ -370,6 +417,8 @@ pub fn bytes_moved(function: Function, pass: Pass, n: usize, s: usize) -> u64 {
     match (function, pass) {
         (Function::Lse0Plus, Pass::Fwd) => full + full / row,
         (Function::Lse0Plus, Pass::FwdBwd | Pass::Layer) => 3 * full + 2 * full / row,
+        (Function::Gated(_), Pass::Fwd) => 3 * full,
+        (Function::Gated(_), Pass::FwdBwd | Pass::Layer) => 8 * full,
         (_, Pass::Fwd) => 2 * full,
         (_, Pass::FwdBwd | Pass::Layer) => 5 * full,
     }
@@ -439,5 +488,14 @@ mod tests {
         assert_eq!(sp.name(), "squareplus");
         assert_eq!(sp.param(), 0.5);
         assert_eq!(Function::from_name("squareplus(b=-1)"), None);
+        for f in Function::gated() {
+            assert_eq!(Function::from_name(f.name()), Some(f));
+        }
+        let g = Function::from_name("squareplus_glu(b=0.5)").unwrap();
+        assert_eq!((g.name(), g.param()), ("squareplus_glu", 0.5));
+        assert_eq!(
+            Function::from_name("relu_glu"),
+            Function::from_name("reglu")
+        );
     }
 }

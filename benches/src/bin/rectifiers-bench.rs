@@ -33,7 +33,9 @@ struct Cli {
     backends: Vec<Backend>,
     /// relu, leaky_relu, gelu, gelu_tanh, silu, softplus, softplus_approx, elu, srelu, mish,
     /// squareplus (each with its default parameter, or as `squareplus(b=0.5)`), prelu,
-    /// lse0_plus, or all
+    /// lse0_plus, or all; gated `f(gate) * up`: swiglu, geglu, geglu_tanh, reglu,
+    /// <name>_glu (`squareplus_glu`, `squareplus_glu(b=0.5)`), or gated (swiglu, geglu,
+    /// squareplus_glu)
     #[arg(long = "function", value_delimiter = ',', default_value = "all", value_parser = functions)]
     functions: Vec<Vec<Function>>,
     /// Elements, with Ki/Mi suffixes, multiples of 64
@@ -88,6 +90,9 @@ fn backend(s: &str) -> Result<Backend, String> {
 fn functions(s: &str) -> Result<Vec<Function>, String> {
     if s == "all" {
         return Ok(Function::all());
+    }
+    if s == "gated" {
+        return Ok(Function::gated());
     }
     Function::from_name(s).map(|f| vec![f]).ok_or_else(|| {
         // The core's message says which names exist, or what is wrong with the parameter.
