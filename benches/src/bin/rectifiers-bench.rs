@@ -34,7 +34,7 @@ struct Cli {
     /// relu, leaky_relu, gelu, gelu_tanh, silu, softplus, softplus_approx, elu, srelu, mish,
     /// squareplus (each with its default parameter, or as `squareplus(b=0.5)`), prelu,
     /// lse0_plus, or all; gated `f(gate) * up`: swiglu, geglu, geglu_tanh, reglu,
-    /// <name>_glu (`squareplus_glu`, `squareplus_glu(b=0.5)`), or gated (swiglu, geglu,
+    /// `<name>_glu` (`squareplus_glu`, `squareplus_glu(b=0.5)`), or gated (swiglu, geglu,
     /// squareplus_glu)
     #[arg(long = "function", value_delimiter = ',', default_value = "all", value_parser = functions)]
     functions: Vec<Vec<Function>>,
