@@ -76,8 +76,8 @@ fi
 # What gpu/run.sh runs: the tests that reach a GPU (burn's modules and unit tests, and
 # candle's kernel_formulas and kernel_reductions, are CPU checks that CI runs), candle's
 # reduction_bandwidth timing, and the bench CLI.
-keep=(burn-elementwise burn-prelu_lse0 burn-accuracy burn-fusion burn-cube_rows candle-inplace candle-lse0_plus candle-modules candle-ops
-      candle-prelu candle-reduction_bandwidth bench-rectifiers-bench)
+keep=(burn-elementwise burn-prelu_lse0 burn-accuracy burn-fusion burn-cube_rows burn-gated candle-inplace candle-lse0_plus
+      candle-modules candle-ops candle-prelu candle-gated candle-reduction_bandwidth bench-rectifiers-bench)
 present=()
 for b in "${keep[@]}"; do [ -f "$bin/$b" ] && present+=("$b"); done
 tar -C "$bin" -cf - "${present[@]}" | xz --lzma2=preset=9,dict=256MiB -T1 > .gpu/gpu.tar.xz
