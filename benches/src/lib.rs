@@ -261,7 +261,7 @@ impl Function {
             Function::Elementwise(e) => e.name(),
             Function::Prelu => "prelu",
             Function::Lse0Plus => "lse0_plus",
-            Function::Gated(e) => gated_name(e.kind()),
+            Function::Gated(e) => e.kind().gated_name(),
         }
     }
 
@@ -312,23 +312,6 @@ impl Function {
     /// Whether its output has the input's shape (all but LSE0+), so it can run in place.
     pub fn is_shape_preserving(self) -> bool {
         self != Function::Lse0Plus
-    }
-}
-
-/// The gated form's name: the usual names of the four that have one, else `<name>_glu`.
-fn gated_name(kind: ElementwiseKind) -> &'static str {
-    match kind {
-        K::Relu => "reglu",
-        K::LeakyRelu => "leaky_relu_glu",
-        K::Gelu => "geglu",
-        K::GeluTanh => "geglu_tanh",
-        K::Silu => "swiglu",
-        K::Softplus => "softplus_glu",
-        K::SoftplusApprox => "softplus_approx_glu",
-        K::Elu => "elu_glu",
-        K::SRelu => "srelu_glu",
-        K::Mish => "mish_glu",
-        K::Squareplus => "squareplus_glu",
     }
 }
 

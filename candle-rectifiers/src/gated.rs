@@ -6,7 +6,7 @@ use std::borrow::Cow;
 #[cfg(feature = "cuda")]
 use candle_core::CudaStorage;
 use candle_core::{CpuStorage, CustomOp2, CustomOp3, Layout, Result, Shape, Tensor};
-use rectifiers_core::{Elementwise, ElementwiseKind, kernel};
+use rectifiers_core::{Elementwise, kernel};
 
 use crate::storage::{Elem, FloatMap2, FloatMap3, map2, map3, shape_mismatch, zeros};
 
@@ -24,26 +24,6 @@ pub struct Gated(pub Elementwise);
 /// `[2, ..gate's shape]` (`d_gate` first; [`Tensor::get`] takes each apart without a copy).
 #[derive(Debug, Clone, Copy)]
 pub struct GatedBackward(pub Elementwise);
-
-/// The name of `f`'s gated form: the conventional `swiglu`, `geglu`, `geglu_tanh` and `reglu`,
-/// else `<name>_glu` (`squareplus_glu`). [`Activation`](crate::modules::Activation) reads and
-/// writes these names.
-pub(crate) const fn gated_name(kind: ElementwiseKind) -> &'static str {
-    use ElementwiseKind as K;
-    match kind {
-        K::Relu => "reglu",
-        K::LeakyRelu => "leaky_relu_glu",
-        K::Gelu => "geglu",
-        K::GeluTanh => "geglu_tanh",
-        K::Silu => "swiglu",
-        K::Softplus => "softplus_glu",
-        K::SoftplusApprox => "softplus_approx_glu",
-        K::Elu => "elu_glu",
-        K::SRelu => "srelu_glu",
-        K::Mish => "mish_glu",
-        K::Squareplus => "squareplus_glu",
-    }
-}
 
 fn check_shapes(op: &'static str, lhs: &Layout, rhs: &Layout) -> Result<()> {
     if lhs.shape() != rhs.shape() {
@@ -68,7 +48,7 @@ impl FloatMap2 for Gated {
 
 impl CustomOp2 for Gated {
     fn name(&self) -> &'static str {
-        gated_name(self.0.kind())
+        self.0.kind().gated_name()
     }
 
     fn cpu_fwd(
@@ -137,7 +117,7 @@ fn packed_shape(shape: &Shape) -> Shape {
 
 impl CustomOp3 for GatedBackward {
     fn name(&self) -> &'static str {
-        gated_name(self.0.kind())
+        self.0.kind().gated_name()
     }
 
     fn cpu_fwd(

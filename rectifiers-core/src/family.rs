@@ -98,6 +98,30 @@ impl ElementwiseKind {
         }
     }
 
+    /// The name of its gated form `f(gate) * up`: the conventional `swiglu`, `geglu`,
+    /// `geglu_tanh` and `reglu`, else `<name>_glu` (`squareplus_glu`).
+    ///
+    /// ```
+    /// use rectifiers_core::ElementwiseKind;
+    /// assert_eq!(ElementwiseKind::Silu.gated_name(), "swiglu");
+    /// assert_eq!(ElementwiseKind::Squareplus.gated_name(), "squareplus_glu");
+    /// ```
+    pub const fn gated_name(self) -> &'static str {
+        match self {
+            Self::Relu => "reglu",
+            Self::LeakyRelu => "leaky_relu_glu",
+            Self::Gelu => "geglu",
+            Self::GeluTanh => "geglu_tanh",
+            Self::Silu => "swiglu",
+            Self::Softplus => "softplus_glu",
+            Self::SoftplusApprox => "softplus_approx_glu",
+            Self::Elu => "elu_glu",
+            Self::SRelu => "srelu_glu",
+            Self::Mish => "mish_glu",
+            Self::Squareplus => "squareplus_glu",
+        }
+    }
+
     /// The function's scalar parameter, `None` for the functions without one.
     pub const fn param(self) -> Option<ParamSpec> {
         let (name, default) = match self {
