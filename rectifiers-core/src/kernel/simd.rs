@@ -1,14 +1,17 @@
 //! Runs a kernel loop compiled for the widest vector unit the CPU has.
 //!
 //! The loops are plain Rust over `f64` formulas without branches, which LLVM vectorises; what
-//! limits them is the vector width of the target. A default `x86_64` build may assume SSE2
-//! only (2 `f64` lanes), so each loop is compiled three times, for AVX-512F (8 lanes),
-//! AVX2 (4 lanes) and the build's baseline, and the widest one the CPU reports runs.
+//! limits them is the vector width of the target and whether it has fused multiply-add. A
+//! default `x86_64` build may assume SSE2 only (2 `f64` lanes, no FMA), so each loop is
+//! compiled three times, for AVX-512F (8 lanes), AVX2 with FMA (4 lanes) and the build's
+//! baseline, and the widest one the CPU reports runs.
 //!
-//! The three give the same bits: the formulas use no `mul_add` (Rust never fuses a
-//! multiply and an add on its own), so every version does the same IEEE operations, and
-//! the scalar functions ([`Rectifier::forward`](crate::Rectifier::forward)) agree with the
-//! kernels bit for bit.
+//! The three give the same bits. The `f32` paths' polynomials use `mul_add`, which is one
+//! rounding by definition: the FMA instruction at the AVX2 and AVX-512 levels, the C
+//! library's `fma` (correctly rounded, but a call per operation, which stops vectorisation)
+//! at an `x86_64` baseline without FMA; every other operation is a plain IEEE operation, and
+//! Rust never fuses or reorders them on its own. So every version, and the scalar functions
+//! ([`Rectifier::forward`](crate::Rectifier::forward)), agree bit for bit.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -17,9 +20,9 @@ use std::sync::atomic::{AtomicU8, Ordering};
 pub enum SimdLevel {
     /// The build's target features (SSE2 for a default `x86_64` build).
     Baseline,
-    /// AVX2: 4 `f64` lanes.
+    /// AVX2 with FMA: 4 `f64` lanes.
     Avx2,
-    /// AVX-512F: 8 `f64` lanes.
+    /// AVX-512F with FMA: 8 `f64` lanes.
     Avx512,
 }
 
@@ -50,10 +53,11 @@ pub fn simd_level() -> SimdLevel {
 fn detect() -> SimdLevel {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx512f") {
+        let fma = std::arch::is_x86_feature_detected!("fma");
+        if std::arch::is_x86_feature_detected!("avx512f") && fma {
             return SimdLevel::Avx512;
         }
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if std::arch::is_x86_feature_detected!("avx2") && fma {
             return SimdLevel::Avx2;
         }
     }
@@ -82,19 +86,20 @@ macro_rules! multiversion {
 
             #[cfg(target_arch = "x86_64")]
             {
-                #[target_feature(enable = "avx512f")]
+                #[target_feature(enable = "avx512f,fma")]
                 fn avx512<$($g: $bound),*>($($arg: $ty),*) {
                     body($($arg),*)
                 }
-                #[target_feature(enable = "avx2")]
+                #[target_feature(enable = "avx2,fma")]
                 fn avx2<$($g: $bound),*>($($arg: $ty),*) {
                     body($($arg),*)
                 }
                 match $crate::kernel::simd_level() {
-                    // SAFETY: `avx512` needs only AVX-512F, and `simd_level` returns `Avx512`
-                    // only when `is_x86_feature_detected!("avx512f")` said the CPU has it.
+                    // SAFETY: `avx512` needs AVX-512F and FMA; `simd_level` returns `Avx512`
+                    // only when `is_x86_feature_detected!` reported both (`detect`).
                     $crate::kernel::SimdLevel::Avx512 => return unsafe { avx512($($arg),*) },
-                    // SAFETY: as above, for AVX2.
+                    // SAFETY: `avx2` needs AVX2 and FMA; `simd_level` returns `Avx2` only when
+                    // `is_x86_feature_detected!` reported both.
                     $crate::kernel::SimdLevel::Avx2 => return unsafe { avx2($($arg),*) },
                     $crate::kernel::SimdLevel::Baseline => {}
                 }

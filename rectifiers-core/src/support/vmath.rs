@@ -8,8 +8,9 @@
 //! within `~2^-20` ULP of a midpoint, so the `f32` paths stay within their 2-ULP contract
 //! (the exhaustive table in `ACCURACY.md` measures 0.500).
 //!
-//! No `mul_add`: without hardware FMA it is a library call, and with it the results would
-//! depend on the CPU. Every CPU computes the same bits.
+//! The polynomials and the argument reduction use `mul_add` (one rounding, the same bits on
+//! every CPU: the FMA instruction at the kernels' AVX2 and AVX-512 levels, the C library's
+//! `fma` elsewhere on `x86_64`); it halves their instructions and rounds less.
 
 use core::f64::consts::LOG2_E;
 
@@ -37,21 +38,22 @@ const INV_FACT_12_TO_2: [f64; 11] = {
     out
 };
 
-/// The polynomial with coefficients `c`, highest degree first, at `x`: four Horner chains in
-/// `x^4`, interleaved, so that a vector loop is not bound by the latency of one long chain.
+/// The polynomial with coefficients `c`, highest degree first, at `x`: four Horner chains of
+/// fused multiply-adds in `x^4`, interleaved, so that a vector loop is not bound by the
+/// latency of one long chain.
 #[inline(always)]
 pub(crate) fn poly<const N: usize>(x: f64, c: &[f64; N]) -> f64 {
     let x2 = x * x;
     let x4 = x2 * x2;
     // acc[j] collects the coefficients of x^k with k = j mod 4, highest first.
-    let mut acc = [0.0; 4];
+    let mut acc = [0.0_f64; 4];
     let mut i = 0;
     while i < N {
         let k = N - 1 - i;
-        acc[k % 4] = acc[k % 4] * x4 + c[i];
+        acc[k % 4] = acc[k % 4].mul_add(x4, c[i]);
         i += 1;
     }
-    (acc[0] + x * acc[1]) + x2 * (acc[2] + x * acc[3])
+    x2.mul_add(x.mul_add(acc[3], acc[2]), x.mul_add(acc[1], acc[0]))
 }
 
 /// `(e^r - 1 - r) / r^2` by its Taylor series, for `|r| <= 0.35` (remainder below
@@ -69,10 +71,11 @@ pub(crate) fn exp(x: f64) -> f64 {
     // `clamp` keeps NaN (two comparisons, which vectorise; `min`/`max` would drop NaN).
     let x = x.clamp(-707.0, 710.0);
     // x = n ln 2 + r, |r| <= ln 2 / 2; the integer n sits in the low bits of t.
-    let t = x * LOG2_E + SHIFT;
+    let t = x.mul_add(LOG2_E, SHIFT);
     let n = t - SHIFT;
-    let r = (x - n * LN2_HI) - n * LN2_LO;
-    let e_r = 1.0 + (r + r * r * expm1mx_over_r2(r));
+    // x - n LN2_HI is exact (LN2_HI has 32 bits, n 11), then one rounding for LN2_LO.
+    let r = n.mul_add(-LN2_LO, n.mul_add(-LN2_HI, x));
+    let e_r = 1.0 + (r * r).mul_add(expm1mx_over_r2(r), r);
     let n_bits = t.to_bits().wrapping_sub(SHIFT.to_bits());
     // 2^(n-1) from its exponent field (n is in [-1020, 1024]), then * 2, which overflows to
     // +inf exactly when e^x does.
@@ -87,7 +90,7 @@ pub(crate) fn expm1(x: f64) -> f64 {
     let series = if x == 0.0 {
         x
     } else {
-        x + x * x * expm1mx_over_r2(x)
+        (x * x).mul_add(expm1mx_over_r2(x), x)
     };
     // For |x| > 0.35, e^x >= 1.4 or <= 0.7: the subtraction loses under 3 bits.
     let big = exp(x) - 1.0;
@@ -123,7 +126,7 @@ pub(crate) fn log1p_unit(e: f64) -> f64 {
     let s2 = s * s;
     let p = poly(s2, &ATANH_SERIES);
     let two_s = s + s;
-    two_s + two_s * (s2 * p)
+    two_s.mul_add(s2 * p, two_s)
 }
 
 /// `(sigmoid(v), sigmoid(-v))`, as [`crate::support::math::sigmoid_pair`] but with [`exp`]: one `exp`
