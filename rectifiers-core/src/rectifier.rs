@@ -11,8 +11,11 @@ use crate::Float;
 ///
 /// - The `f64` forms are the careful ones: at most 2 ULP on the hard points checked against
 ///   mpmath (see the crate docs for the table).
-/// - The `f32` forms evaluate in `f64` and round once: at most 2 ULP (measured: 0.500) over
-///   all 2^32 inputs whose result is a normal number.
+/// - The `f32` forms are within 1 ULP (faithful) of the exact value over all 2^32 inputs whose
+///   result is a normal number, checked exhaustively. Most evaluate in `f64` and round once
+///   (measured: 0.500, correctly rounded but for ties within `2^-14` ULP); SiLU's forward runs
+///   in `f32` arithmetic with compensated sums (twice the lanes; measured 0.67): the table is in
+///   `ACCURACY.md`.
 /// - At a kink the derivative takes the left value (as PyTorch and JAX do); the derivative
 ///   of a NaN is NaN.
 pub trait Rectifier: Copy + Send + Sync + core::fmt::Debug {
@@ -30,9 +33,9 @@ pub trait Rectifier: Copy + Send + Sync + core::fmt::Debug {
     fn forward_f64(&self, x: f64) -> f64;
     /// The derivative at `x`, in `f64`.
     fn derivative_f64(&self, x: f64) -> f64;
-    /// The function at `x`, in `f32` (evaluated in `f64`, rounded once).
+    /// The function at `x`, in `f32` (within 1 ULP).
     fn forward_f32(&self, x: f32) -> f32;
-    /// The derivative at `x`, in `f32` (evaluated in `f64`, rounded once).
+    /// The derivative at `x`, in `f32` (within 1 ULP).
     fn derivative_f32(&self, x: f32) -> f32;
 
     /// The function at `x`, for any [`Float`].

@@ -1,5 +1,10 @@
 """Coefficients of the branch-free f32 GELU (rectifiers-core/src/gelu_f32.rs).
 
+Two sets: the derivative's (`phi_pair`, to 2^-60: GELU' = Phi + x phi has a zero near
+x = -0.75, where the cancellation needs every bit) and the forward's (`phi_fast`, to 2^-38:
+x Phi(x) has no cancellation, so the f32 result rounded from it is within 2^-14 ULP of
+correctly rounded), printed one after the other.
+
 Phi(x) = 1/2 + phi(x) S(x) with S(x) = sum x^(2n+1) / (2n+1)!! (all terms of one sign)
 for |x| <= 2, and for a = |x| in [2, 16] the Mills ratio R(a) = Q(a) / phi(a) as a
 polynomial in u = (1/a - C) / H, fitted with mpmath.chebyfit at 200 bits.
@@ -11,43 +16,48 @@ import mpmath as mp
 
 mp.mp.prec = 200
 
-# S(x) = x sum_n (x^2)^n / (2n+1)!!: terms for |x| <= 2 until 4^n / (2n+1)!! < 2^-60 S(2).
-terms = []
-dfact = mp.mpf(1)
-for n in range(40):
-    if n > 0:
-        dfact *= 2 * n + 1
-    terms.append(1 / dfact)
-    if mp.mpf(4) ** n / dfact < mp.mpf(2) ** -62:
-        break
-print(f"// S series: {len(terms)} terms (last 4^n/(2n+1)!! = {float(mp.mpf(4)**(len(terms)-1)/dfact):.3e})")
-print(f"const S_SERIES: [f64; {len(terms)}] = [")
-for c in reversed(terms):
-    print(f"    {float(c)!r},")
-print("];")
+def fit(bits, prefix, first_degree):
+    # S(x) = x sum_n (x^2)^n / (2n+1)!!: terms for |x| <= 2 until 4^n / (2n+1)!! < 2^-60 S(2).
+    terms = []
+    dfact = mp.mpf(1)
+    for n in range(40):
+        if n > 0:
+            dfact *= 2 * n + 1
+        terms.append(1 / dfact)
+        if mp.mpf(4) ** n / dfact < mp.mpf(2) ** -(bits + 2):
+            break
+    print(f"// S series: {len(terms)} terms (last 4^n/(2n+1)!! = {float(mp.mpf(4)**(len(terms)-1)/dfact):.3e})")
+    print(f"const {prefix}S_SERIES: [f64; {len(terms)}] = [")
+    for c in reversed(terms):
+        print(f"    {float(c)!r},")
+    print("];")
 
-LO, HI = mp.mpf(1) / 16, mp.mpf(1) / 2
-C, H = (LO + HI) / 2, (HI - LO) / 2
-
-
-def mills(u):
-    t = C + H * u
-    a = 1 / t
-    q = mp.erfc(a / mp.sqrt(2)) / 2
-    phi = mp.exp(-a * a / 2) / mp.sqrt(2 * mp.pi)
-    return q / phi
+    LO, HI = mp.mpf(1) / 16, mp.mpf(1) / 2
+    C, H = (LO + HI) / 2, (HI - LO) / 2
 
 
-for deg in range(14, 40):
-    poly, err = mp.chebyfit(mills, [-1, 1], deg + 1, error=True)
-    # relative to R(2) = 0.42 at the small end, R(16) = 0.0622 at the other: take the minimum
-    rel = err / mills(mp.mpf(-1))
-    if rel < mp.mpf(2) ** -56:
-        break
-print(f"// Mills ratio: degree {deg}, max abs error {float(err):.3e}, relative <= {float(rel):.3e}")
-print(f"const MILLS_C: f64 = {float(C)!r};")
-print(f"const MILLS_INV_H: f64 = {float(1/H)!r};")
-print(f"const MILLS: [f64; {len(poly)}] = [")
-for c in poly:
-    print(f"    {float(c)!r},")
-print("];")
+    def mills(u):
+        t = C + H * u
+        a = 1 / t
+        q = mp.erfc(a / mp.sqrt(2)) / 2
+        phi = mp.exp(-a * a / 2) / mp.sqrt(2 * mp.pi)
+        return q / phi
+
+
+    for deg in range(first_degree, 40):
+        poly, err = mp.chebyfit(mills, [-1, 1], deg + 1, error=True)
+        # relative to R(2) = 0.42 at the small end, R(16) = 0.0622 at the other: take the minimum
+        rel = err / mills(mp.mpf(-1))
+        if rel < mp.mpf(2) ** -bits:
+            break
+    print(f"// Mills ratio: degree {deg}, max abs error {float(err):.3e}, relative <= {float(rel):.3e}")
+    print(f"const {prefix}MILLS_C: f64 = {float(C)!r};")
+    print(f"const {prefix}MILLS_INV_H: f64 = {float(1/H)!r};")
+    print(f"const {prefix}MILLS: [f64; {len(poly)}] = [")
+    for c in poly:
+        print(f"    {float(c)!r},")
+    print("];")
+
+
+fit(60, "", 14)
+fit(38, "FAST_", 6)
