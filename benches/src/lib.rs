@@ -53,6 +53,7 @@ pub mod copy;
 pub mod csv;
 pub mod inputs;
 pub mod memory;
+pub mod pytorch;
 pub mod run;
 pub mod table;
 pub mod timing;
