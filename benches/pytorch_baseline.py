@@ -149,7 +149,9 @@ try:
 except ImportError as e:
     why = f"cannot import torch with {sys.executable} ({e}); make the venv from the repo root: {VENV}"
     if "--serve" in sys.argv:
+        # the CLI prints it
         print(f"error {why}", flush=True)
+        sys.exit(1)
     sys.exit(why)
 
 COLUMNS = [
