@@ -5,31 +5,47 @@ Times the functions of the `rectifiers` bench CLI in PyTorch eager mode on the C
 given thread count, and writes the same CSV columns as the CLI so the two can be read side by
 side. Not run in CI.
 
-Venv (outside the repo; what worked on this machine, 2026-11-29, Python 3.11.7 from pyenv):
+Venv (from the repo root; `/.venv` is git-ignored):
 
-    python3 -m venv /work/venvs/torch
-    /work/venvs/torch/bin/pip install --no-cache-dir torch==2.15.0
+    python3 -m venv .venv && .venv/bin/pip install torch==2.15.0
 
-  This gives torch 2.15.0+cu132 (the default PyPI wheel: MKL 2024.2, oneDNN 3.13.3, OpenMP,
-  CPU capability AVX512 here), and pulls the nvidia CUDA 13 runtime wheels, cudnn, nccl, triton
-  etc.: the venv is 5.4 GB. None of that is used on the CPU, but it cannot be left out:
+  This gives torch 2.15.0+cu132 (the default PyPI wheel: MKL 2024.2, oneDNN 3.13.3, OpenMP),
+  and pulls the nvidia CUDA 13 runtime wheels, cudnn, nccl, triton etc.: the venv is 5.4 GB.
+  None of that is used on the CPU, but it cannot be left out:
   `pip install --no-deps torch` plus the pure-python deps (filelock, typing-extensions, sympy,
   networkx, jinja2, fsspec, numpy) installs, yet `import torch` then fails with
   "OSError: libcudart.so.13: cannot open shared object file" (libtorch_cpu.so itself links
   libcudart and libcupti; libtorch.so / libtorch_python.so link cublas, cudnn, nccl, ...).
-  The CPU-only index (download.pytorch.org/whl/cpu) is not reachable from this workplace.
+  The CPU-only index (download.pytorch.org/whl/cpu) was not reachable where this was written.
   numpy is optional (torch only warns without it).
 
 Run (from the repo root):
 
-    /work/venvs/torch/bin/python benches/pytorch_baseline.py            # f32, 2 threads
-    /work/venvs/torch/bin/python benches/pytorch_baseline.py --dtypes f32,bf16,f16 \\
+    .venv/bin/python benches/pytorch_baseline.py            # f32, 2 threads
+    .venv/bin/python benches/pytorch_baseline.py --dtypes f32,bf16,f16 \\
         --threads 2 --sizes 4096,262144,16777216 --out benches/results/pytorch.csv
 
   Other flags: --functions relu,gelu,... --variants builtin,composed,... --passes fwd,fwdbwd
   --reps N (same for every size; default 2000 / 300 / 30 for 4Ki / 256Ki / 16Mi)
   --warmup N --row C --retries N --max-wait S. The markdown table is printed and written
   next to the CSV (.md).
+
+Side by side with the bench CLI (`rectifiers-bench --pytorch .venv/bin/python`): the CLI
+starts this script once with `--serve --threads N` (N: the CLI's thread count) and times
+PyTorch's variants of each case in the same rounds as its own. The protocol, one line each way:
+  * the script first answers `ready torch=<version> threads=<n> capability=<cpu capability>`,
+    or `error <why>` (torch not importable) and exits;
+  * `{"op": "input", "n": N}` followed by exactly 4 N bytes, the CLI's input as little-endian
+    f32 (`benches/src/inputs.rs`; the gated functions' `up` is it reversed): answer `ok`;
+  * `{"op": "case", "function": "silu", "gate": null, "param": 0.0, "pass": "fwd",
+    "dtype": "f32", "size": N, "variants": ["builtin", "composed", "relu", ...]}` prepares
+    the variants of the table below that exist for the function and pass (`relu`: F.relu on
+    the same input, the "framework ReLU" of PyTorch's rows; a gated function names its gate,
+    `"function": "swiglu", "gate": "silu"`, and is the gate's op times `up`), runs each once
+    untimed, and answers `variants <name> ...` in the order a round times them;
+  * `{"op": "round"}` times each prepared variant once: `ns <t1> <t2> ...`;
+  * `{"op": "quit"}` or the end of stdin ends it. A failed request answers `error <why>`.
+  The params are the CLI's (`squareplus(b=0.5)` times b = 0.5), not the defaults below.
 
 What it measures, per (function, variant, pass, dtype, size):
   * Input: x = torch.linspace(-8, 8, n) (f32, then cast to the dtype) permuted by
@@ -111,17 +127,32 @@ compare within one run. PyTorch's elementwise kernels go parallel only above its
 """
 
 import argparse
+import array
 import csv
 import gc
+import json
 import math
 import os
 import platform
 import statistics
 import sys
 import time
+import warnings
 
-import torch
-import torch.nn.functional as F
+VENV = "python3 -m venv .venv && .venv/bin/pip install torch==2.15.0"
+
+try:
+    # torch 2.15 warns on import when numpy is missing; numpy is not needed here
+    warnings.filterwarnings("ignore", message="Failed to initialize NumPy")
+    import torch
+    import torch.nn.functional as F
+except ImportError as e:
+    why = f"cannot import torch with {sys.executable} ({e}); make the venv from the repo root: {VENV}"
+    if "--serve" in sys.argv:
+        # the CLI prints it
+        print(f"error {why}", flush=True)
+        sys.exit(1)
+    sys.exit(why)
 
 COLUMNS = [
     "source", "backend", "function", "param", "variant", "pass", "dtype", "size",
@@ -134,7 +165,10 @@ LN2 = math.log(2.0)
 # machine an OpenMP worker descheduled mid-region costs a whole scheduler slice, ~4-12 ms).
 NOISY = 2.0
 aten = torch.ops.aten
-GATED = ("swiglu", "geglu", "squareplus_glu")
+# The gated rows of the standalone run and their gates (the CLI's `--function gated`).
+GATED = {"swiglu": "silu", "geglu": "gelu", "squareplus_glu": "squareplus"}
+# The CLI's ROW: PReLU's channels and LSE0+'s row length.
+ROW = 64
 
 
 # --------------------------------------------------------------------------------------------
@@ -142,8 +176,18 @@ GATED = ("swiglu", "geglu", "squareplus_glu")
 #   kind "fresh":   fn(x, ctx) -> new tensor (differentiable)
 #   kind "inplace": fn(x, ctx) overwrites x
 #   kind "reused":  fn(x, ctx) writes into ctx["y"]
-# ctx holds preallocated things: "y" (same shape/dtype as x), "w" (prelu weight), "width".
+# param is the default as the CSV writes it ("" where there is none); fn reads the parameter
+# from ctx["p"] (the default here, the CLI's in --serve). ctx also holds preallocated things:
+# "y" (same shape/dtype as x), "w" (prelu weight), "row", "up" (gated: the second input).
 # --------------------------------------------------------------------------------------------
+def gated_cases(table, name, gate):
+    """`gate`'s fresh variants (its own op, else its composition) times ctx["up"], as `name`."""
+    def times_up(fn):
+        return lambda x, k: fn(x, k) * k["up"]
+    return [(name, param, variant, "fresh", times_up(fn))
+            for (f, param, variant, kind, fn) in table if f == gate and kind == "fresh"]
+
+
 def cases():
     c = []
     add = lambda *a: c.append(a)
@@ -155,11 +199,11 @@ def cases():
     # then aten::copy_), so it pays the fresh output and a copy; F.relu is clamp_min inside
     add("relu", "", "builtin_reused", "reused", lambda x, k: torch.clamp_min(x, 0.0, out=k["y"]))
     # leaky_relu, slope 0.01
-    add("leaky_relu", "0.01", "builtin", "fresh", lambda x, k: F.leaky_relu(x, 0.01))
+    add("leaky_relu", "0.01", "builtin", "fresh", lambda x, k: F.leaky_relu(x, k["p"]))
     add("leaky_relu", "0.01", "builtin_inplace", "inplace",
-        lambda x, k: F.leaky_relu(x, 0.01, inplace=True))
+        lambda x, k: F.leaky_relu(x, k["p"], inplace=True))
     add("leaky_relu", "0.01", "builtin_reused", "reused",
-        lambda x, k: aten.leaky_relu.out(x, 0.01, out=k["y"]))
+        lambda x, k: aten.leaky_relu.out(x, k["p"], out=k["y"]))
     # prelu, one alpha 0.25
     # PReLU on x viewed as [n / C, C], channel dim 1, weight shape [C] all 0.25 (C = --row,
     # 64 as the CLI's ROW; --row 1 gives one shared alpha, weight shape [1])
@@ -175,20 +219,22 @@ def cases():
     add("silu", "", "builtin_inplace", "inplace", lambda x, k: F.silu(x, inplace=True))
     add("silu", "", "builtin_reused", "reused", lambda x, k: aten.silu.out(x, out=k["y"]))
     # softplus, k = 1 (torch: beta=1, threshold=20)
-    add("softplus", "1", "builtin", "fresh", lambda x, k: F.softplus(x, beta=1))
+    add("softplus", "1", "builtin", "fresh", lambda x, k: F.softplus(x, beta=k["p"]))
     add("softplus", "1", "builtin_reused", "reused",
-        lambda x, k: aten.softplus.out(x, 1, 20, out=k["y"]))
+        lambda x, k: aten.softplus.out(x, k["p"], 20, out=k["y"]))
     # elu, alpha 1
-    add("elu", "1", "builtin", "fresh", lambda x, k: F.elu(x, 1.0))
-    add("elu", "1", "builtin_inplace", "inplace", lambda x, k: F.elu(x, 1.0, inplace=True))
-    add("elu", "1", "builtin_reused", "reused", lambda x, k: aten.elu.out(x, 1.0, 1, 1, out=k["y"]))
+    add("elu", "1", "builtin", "fresh", lambda x, k: F.elu(x, k["p"]))
+    add("elu", "1", "builtin_inplace", "inplace", lambda x, k: F.elu(x, k["p"], inplace=True))
+    add("elu", "1", "builtin_reused", "reused",
+        lambda x, k: aten.elu.out(x, k["p"], 1, 1, out=k["y"]))
     # mish
     add("mish", "", "builtin", "fresh", lambda x, k: F.mish(x))
     add("mish", "", "builtin_inplace", "inplace", lambda x, k: F.mish(x, inplace=True))
     add("mish", "", "builtin_reused", "reused", lambda x, k: aten.mish.out(x, out=k["y"]))
     # composed ones (no PyTorch built-in)
-    add("srelu", "1", "composed", "fresh", lambda x, k: torch.clamp_min(x, -1.0))
-    add("squareplus", "4", "composed", "fresh", lambda x, k: 0.5 * (x + torch.sqrt(x * x + 4.0)))
+    add("srelu", "1", "composed", "fresh", lambda x, k: torch.clamp_min(x, -k["p"]))
+    add("squareplus", "4", "composed", "fresh",
+        lambda x, k: 0.5 * (x + torch.sqrt(x * x + k["p"])))
     add("softplus_approx", "", "composed", "fresh",
         lambda x, k: x / (1 - torch.exp(-x / LN2)))
     # LSE0+ over dim 1 of x viewed as [n / ROW, ROW] (the CLI's layout; param = the dim)
@@ -196,10 +242,8 @@ def cases():
         lambda x, k: F.softplus(torch.logsumexp(x.view(-1, k["row"]), dim=1)))
     # gated, f(gate) * up (gate = x, up = a second input, both learned): what a SwiGLU / GeGLU
     # MLP runs between its projections (the CLI's swiglu / geglu / squareplus_glu)
-    add("swiglu", "", "builtin", "fresh", lambda x, k: F.silu(x) * k["up"])
-    add("geglu", "", "builtin", "fresh", lambda x, k: F.gelu(x) * k["up"])
-    add("squareplus_glu", "4", "composed", "fresh",
-        lambda x, k: 0.5 * (x + torch.sqrt(x * x + 4.0)) * k["up"])
+    for name, gate in GATED.items():
+        c.extend(gated_cases(c, name, gate))
     # copy floor
     add("copy", "0", "fresh", "fresh", lambda x, k: x.clone())
     add("copy", "0", "reused", "reused", lambda x, k: k["y"].copy_(x))
@@ -290,15 +334,15 @@ def default_warmup(n):
     return 50 if n <= 1 << 20 else 3
 
 
-def time_case(name, variant, kind, fn, x0, pas, reps, warmup, row, w0, up0):
-    """Returns (times_ns list, peak_rss_mib or None)."""
-    ctx = {"row": row}
+def prepare(name, kind, fn, x0, pas, p, row, w0, up0):
+    """The timed call of one case: `one()` runs it once and returns the ns of its timed part
+    (with its untimed set-up: the in-place variants restore x first, fwdbwd clears the
+    gradients). Also returns the context (for the gradients' reset) and x."""
+    ctx = {"row": row, "p": p}
     ctx["w"] = w0.clone()
-    ctx["up"] = up0.clone() if name in GATED else None
+    ctx["up"] = up0.clone() if up0 is not None else None
     if kind == "reused":
         ctx["y"] = torch.empty_like(x0)
-    times = []
-    peak = None
     if pas == "fwd":
         x = x0.clone()
         if kind == "inplace":
@@ -314,6 +358,37 @@ def time_case(name, variant, kind, fn, x0, pas, reps, warmup, row, w0, up0):
                 t = time.perf_counter_ns() - t0
                 del y
                 return t
+        return one, ctx, x
+    # fwdbwd
+    x = x0.clone().requires_grad_(True)
+    if name == "prelu":
+        ctx["w"].requires_grad_(True)
+    if ctx["up"] is not None:
+        ctx["up"].requires_grad_(True)
+    with torch.no_grad():
+        y_shape = fn(x0, ctx).shape
+    dy = torch.ones(y_shape, dtype=x0.dtype)
+
+    def one():
+        x.grad = None
+        ctx["w"].grad = None
+        if ctx["up"] is not None:
+            ctx["up"].grad = None
+        t0 = time.perf_counter_ns()
+        y = fn(x, ctx)
+        y.backward(dy)
+        t = time.perf_counter_ns() - t0
+        del y
+        return t
+    return one, ctx, x
+
+
+def time_case(name, variant, kind, fn, x0, pas, reps, warmup, p, row, w0, up0):
+    """Returns (times_ns list, peak_rss_mib or None)."""
+    one, ctx, x = prepare(name, kind, fn, x0, pas, p, row, w0, up0)
+    times = []
+    peak = None
+    if pas == "fwd":
         for _ in range(warmup):
             one()
         gc.disable()
@@ -323,29 +398,6 @@ def time_case(name, variant, kind, fn, x0, pas, reps, warmup, row, w0, up0):
         finally:
             gc.enable()
     else:  # fwdbwd
-        x = x0.clone().requires_grad_(True)
-        if name == "prelu":
-            ctx["w"].requires_grad_(True)
-        if name in GATED:
-            ctx["up"].requires_grad_(True)
-        dy = None
-
-        def one():
-            nonlocal dy
-            x.grad = None
-            ctx["w"].grad = None
-            if ctx["up"] is not None:
-                ctx["up"].grad = None
-            t0 = time.perf_counter_ns()
-            y = fn(x, ctx)
-            y.backward(dy)
-            t = time.perf_counter_ns() - t0
-            del y
-            return t
-
-        with torch.no_grad():
-            y_shape = fn(x0, ctx).shape
-        dy = torch.ones(y_shape, dtype=x0.dtype)
         for _ in range(warmup):
             one()
         x.grad = None
@@ -385,6 +437,109 @@ def size_label(n):
     return str(n)
 
 
+def portable(path):
+    """`path` relative to the current directory when it lies below it (`.venv/bin/python`),
+    else its file name: the records name no directory of one machine."""
+    rel = os.path.relpath(path)
+    return rel if not rel.startswith("..") else os.path.basename(path)
+
+
+def reply(line):
+    sys.stdout.write(line.replace("\n", " ") + "\n")
+    sys.stdout.flush()
+
+
+def read_exactly(stream, n):
+    data = stream.read(n)
+    if data is None or len(data) != n:
+        raise EOFError(f"expected {n} bytes of input, got {0 if data is None else len(data)}")
+    return data
+
+
+def serve_case(req, x_in, table):
+    """The prepared variants of one case the CLI sent: [(variant, one)], in request order
+    among those that exist for the function and pass; each has run once (a variant whose first
+    call fails is left out)."""
+    name, gate, pas = req["function"], req.get("gate"), req["pass"]
+    p, n, dname = float(req["param"]), int(req["size"]), req["dtype"]
+    if x_in is None or x_in.numel() != n:
+        raise ValueError(f"no input of {n} elements was sent")
+    if dname not in DTYPES:
+        raise ValueError(f"unknown dtype {dname}")
+    dt = DTYPES[dname]
+    x0 = x_in.to(dt)
+    up0 = x_in.flip(0).to(dt) if gate else None
+    entries = gated_cases(table, name, gate) if gate else [c for c in table if c[0] == name]
+    if not entries:
+        raise ValueError(f"no PyTorch form of {name}")
+    w0 = torch.full([ROW], p if name == "prelu" else 0.25, dtype=dt)
+    prepared = []
+    for variant in req["variants"]:
+        if variant == "relu":
+            # PyTorch's ReLU on the same input: the baseline of its rows (ReLU's own is builtin)
+            if name == "relu" or gate:
+                continue
+            found = [("relu", "", "relu", "fresh", lambda x, k: F.relu(x))]
+        else:
+            found = [c for c in entries if c[2] == variant]
+        for (_, _, _, kind, fn) in found:
+            if pas == "fwdbwd" and kind != "fresh":
+                continue
+            one, _, _ = prepare(name, kind, fn, x0, pas, p, ROW, w0, up0)
+            try:
+                one()
+            except (RuntimeError, TypeError, NotImplementedError) as e:
+                print(f"pytorch: {name} {variant} {pas} {dname}: {e}", file=sys.stderr)
+                continue
+            prepared.append((variant, one))
+    return prepared
+
+
+def serve():
+    """Answers the bench CLI's requests on stdin (see the docstring) until `quit` or EOF."""
+    reply(f"ready torch={torch.__version__} threads={torch.get_num_threads()} "
+          f"capability={torch.backends.cpu.get_cpu_capability()}")
+    table = cases()
+    stdin = sys.stdin.buffer
+    x_in, prepared = None, []
+    # The CLI's rounds allocate and free tensors; no collection pauses inside them.
+    gc.disable()
+    while True:
+        line = stdin.readline()
+        if not line:
+            return
+        try:
+            req = json.loads(line)
+            op = req.get("op")
+            if op == "input":
+                n = int(req["n"])
+                data = read_exactly(stdin, 4 * n)
+                buf = bytearray(data)
+                if sys.byteorder != "little":
+                    a = array.array("f")
+                    a.frombytes(buf)
+                    a.byteswap()
+                    buf = bytearray(a.tobytes())
+                x_in = torch.frombuffer(buf, dtype=torch.float32)
+                reply("ok")
+            elif op == "case":
+                prepared = []
+                gc.collect()
+                prepared = serve_case(req, x_in, table)
+                reply("variants " + " ".join(v for v, _ in prepared))
+            elif op == "round":
+                reply("ns " + " ".join(str(one()) for _, one in prepared))
+            elif op == "quit":
+                return
+            else:
+                reply(f"error unknown op {op!r}")
+        except EOFError as e:
+            reply(f"error {e}")
+            return
+        except Exception as e:  # reported to the CLI, which skips the case
+            reply(f"error {type(e).__name__}: {e}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--threads", type=int, default=2)
@@ -402,12 +557,21 @@ def main():
     ap.add_argument("--retries", type=int, default=4,
                     help="re-measure a row whose median > %g x its min up to this many more "
                          "times, keeping the run with the lowest median" % NOISY)
-    here = os.path.dirname(os.path.abspath(__file__))
-    ap.add_argument("--out", default=os.path.join(here, "results", "pytorch.csv"))
+    ap.add_argument("--out", default=None,
+                    help="the CSV (default: results/pytorch.csv beside this script)")
     ap.add_argument("--md", default=None, help="markdown path (default: --out with .md)")
+    ap.add_argument("--serve", action="store_true",
+                    help="time cases the bench CLI sends on stdin (see the docstring); "
+                         "only --threads applies")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
+    if args.serve:
+        serve()
+        return
+    if args.out is None:
+        here = os.path.dirname(os.path.abspath(__file__))
+        args.out = os.path.join(here, "results", "pytorch.csv")
     sizes = [int(s) for s in args.sizes.split(",") if s]
     dtypes = [d for d in args.dtypes.split(",") if d]
     passes = [p for p in args.passes.split(",") if p]
@@ -428,7 +592,7 @@ def main():
         f"CPU capability {torch.backends.cpu.get_cpu_capability()}, "
         f"{os.cpu_count()} logical cores, torch threads {torch.get_num_threads()} "
         f"(`--threads {args.threads}`), started {started}",
-        f"- command: `{sys.executable} benches/pytorch_baseline.py "
+        f"- command: `{portable(sys.executable)} benches/pytorch_baseline.py "
         + " ".join(sys.argv[1:]) + "`",
         "- eager mode, one call per rep, time.perf_counter_ns around it (Python dispatch "
         "included); fwdbwd = y = f(x); y.backward(ones) timed together",
@@ -479,7 +643,9 @@ def main():
                         while True:
                             canary.wait_quiet()
                             times, peak = time_case(name, variant, kind, fn, x0, pas, reps,
-                                                    warm, args.row, w0d, up0)
+                                                    warm, float(param) if param else 0.0,
+                                                    args.row, w0d,
+                                                    up0 if name in GATED else None)
                             busy = not canary.quiet()
                             tries += 1
                             med, mn = statistics.median(times), min(times)

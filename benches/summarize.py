@@ -3,6 +3,10 @@ benches/README.md: every ratio is of two rows measured in the same run.
 
     python3 benches/summarize.py benches/results/cpu-16Mi.csv [benches/results/pytorch.csv]
 
+A CSV from `rectifiers-bench --pytorch ...` holds PyTorch's rows (backend `pytorch-cpu`) beside
+ours, timed in the same rounds: they make the PyTorch columns when no second CSV is given.
+A second CSV is a separate run of benches/pytorch_baseline.py (not side by side).
+
 Standard library only. Sizes: the 16Mi tables use the CSV's largest size, the small-tensor
 table its smallest.
 """
@@ -52,7 +56,10 @@ def torch_ms(torch, function, pass_, size, dtype="f32"):
 
 def main():
     rows = load(sys.argv[1])
-    torch = load(sys.argv[2]) if len(sys.argv) > 2 else None
+    if len(sys.argv) > 2:
+        torch = load(sys.argv[2])
+    else:
+        torch = rows if any(k[0] == "pytorch-cpu" for k in rows) else None
     sizes = sorted({k[4] for k in rows})
     big, small = sizes[-1], sizes[0]
     copy_fresh = get(rows, "cpu", "copy", "fwd", big, "fresh")
@@ -108,15 +115,19 @@ def main():
 
     if small != big:
         print(f"\n### Small tensors, {small} f32 forward (target: fused <= 1.2x framework ReLU)\n")
-        print("| function | " + " | ".join(f"{b} fused | {b} x ReLU" for b in BACKENDS) + " |")
-        print("|---|" + "---:|" * (2 * len(BACKENDS)))
+        print("| function | " + " | ".join(f"{b} fused | {b} x ReLU" for b in BACKENDS)
+              + " | PyTorch | best fused x PyTorch |")
+        print("|---|" + "---:|" * (2 * len(BACKENDS) + 2))
         for fn in FAST + SMOOTH + OTHER:
-            cells = []
+            cells, best = [], None
             for b in BACKENDS:
                 f = get(rows, b, fn, "fwd", small, "fused")
                 relu = get(rows, b, fn, "fwd", small, "relu")
+                best = f if best is None or (f is not None and f < best) else best
                 cells += [fmt_ms(f) if f else "-", ratio(f, relu)]
-            print(f"| {fn} | " + " | ".join(cells) + " |")
+            t = torch_ms(torch, fn, "fwd", small)
+            print(f"| {fn} | " + " | ".join(cells)
+                  + f" | {fmt_ms(t) if t else '-'} | {ratio(best, t)} |")
 
 
 if __name__ == "__main__":

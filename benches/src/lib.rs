@@ -19,7 +19,9 @@
 //! One call: the op, the framework's work to produce a materialised result, and a device sync
 //! (a no-op on the CPU backends, which run eagerly). Inputs are prepared before the clock
 //! starts and outputs dropped after it stops. `fwdbwd` is `y = f(x)`, `y.backward()` (both
-//! frameworks seed a non-scalar `y` with ones) and reading `dx`.
+//! frameworks seed a non-scalar `y` with ones) and reading `dx`. PyTorch's rows (`--pytorch`,
+//! [`pytorch`]) are `time.perf_counter_ns` around one call in its own process, Python's
+//! dispatch included, timed in the same rounds as ours.
 //!
 //! # Bytes moved and ratios
 //!
@@ -53,6 +55,7 @@ pub mod copy;
 pub mod csv;
 pub mod inputs;
 pub mod memory;
+pub mod pytorch;
 pub mod run;
 pub mod table;
 pub mod timing;

@@ -1,16 +1,22 @@
 //! One run of the CLI: the copy bandwidth, then every case, as [`Row`]s.
 //!
-//! Per backend × size × dtype × pass × function, the variants are timed interleaved
-//! ([`crate::timing::interleaved`]) after one warm-up round, then each is run once more under
-//! the peak-memory probe. Sizes below 1Mi elements get more repetitions (`reps × 1Mi / size`,
-//! at most 64×), so small cases are not left to a handful of microsecond samples.
+//! Per size × dtype × pass × function (a [`Plan::groups`] group), the variants of every
+//! backend, and PyTorch's when it runs beside ([`crate::pytorch`]), are timed in the same
+//! rounds ([`crate::timing::interleaved_with`]): each call runs once untimed when it is made
+//! (a backend that panics there is skipped for the group), then every round runs each call
+//! once and PyTorch's variants once, so drift in the machine's state hits all of them alike.
+//! Then each of ours is run once more under the peak-memory probe. Sizes below 1Mi elements
+//! get more rounds (`reps × 1Mi / size`, at most 64×), so small cases are not left to a
+//! handful of microsecond samples.
 
 use std::panic::{self, AssertUnwindSafe};
+use std::time::Duration;
 
 use indicatif::ProgressBar;
 
 use crate::copy::{CopyKind, copy_call};
 use crate::csv::{Row, SOURCE};
+use crate::pytorch::{self, Torch};
 use crate::timing::{self, Call, Stats};
 use crate::{Backend, Case, Dtype, Function, Pass, Variant, bytes_moved};
 
@@ -41,27 +47,32 @@ impl Plan {
         self.reps * ((1 << 20) / size.max(1)).clamp(1, 64)
     }
 
-    /// Every case of the plan, in the order they run.
-    pub fn cases(&self) -> Vec<Case> {
+    /// Every case of the plan, grouped as they are timed side by side: per size, dtype, pass
+    /// and function (in that order), the case on each backend.
+    pub fn groups(&self) -> Vec<Vec<Case>> {
         let mut all = Vec::new();
-        for &backend in &self.backends {
-            for &size in &self.sizes {
-                for &dtype in &self.dtypes {
-                    for &pass in &self.passes {
-                        for &function in &self.functions {
-                            all.push(Case {
-                                backend,
-                                function,
-                                dtype,
-                                size,
-                                pass,
-                            });
-                        }
+        for &size in &self.sizes {
+            for &dtype in &self.dtypes {
+                for &pass in &self.passes {
+                    for &function in &self.functions {
+                        let group = self.backends.iter().map(|&backend| Case {
+                            backend,
+                            function,
+                            dtype,
+                            size,
+                            pass,
+                        });
+                        all.push(group.collect());
                     }
                 }
             }
         }
         all
+    }
+
+    /// Every case of the plan, in the order they run.
+    pub fn cases(&self) -> Vec<Case> {
+        self.groups().into_iter().flatten().collect()
     }
 
     /// The progress bar's length: one tick per timed round.
@@ -73,7 +84,11 @@ impl Plan {
             .iter()
             .map(|&s| self.reps_for(s) * self.dtypes.len() * (1 + gpus))
             .sum();
-        let case_ticks: usize = self.cases().iter().map(|c| self.reps_for(c.size)).sum();
+        let case_ticks: usize = self
+            .groups()
+            .iter()
+            .map(|g| g.first().map_or(0, |c| self.reps_for(c.size)))
+            .sum();
         (copy_ticks + case_ticks + copies) as u64
     }
 }
@@ -226,33 +241,157 @@ fn candle_copy(_: Backend, _: usize, _: Dtype) -> Option<Call<'static>> {
     None
 }
 
-/// The rows of one case; `Err` says why it was skipped.
-pub fn case_rows(plan: &Plan, case: Case, progress: &ProgressBar) -> Result<Vec<Row>, String> {
-    let reps = plan.reps_for(case.size);
-    let calls = calls(case, &plan.variants);
-    let (variants, mut calls): (Vec<Variant>, Vec<Call<'static>>) = match calls {
-        Ok(c) => c.into_iter().unzip(),
-        Err(why) => {
-            progress.inc(reps as u64);
-            return Err(why);
-        }
-    };
-    let stats = timing::interleaved(&mut calls, 1, reps, || progress.inc(1));
-    let bytes = bytes_moved(case.function, case.pass, case.size, case.dtype.size());
-    Ok(variants
-        .iter()
-        .zip(stats)
-        .zip(calls.iter_mut())
-        .map(|((v, s), call)| {
-            let peak = plan.memory.then(|| timing::peak_mib(call)).flatten();
-            row(&case, v.name(), s, bytes, peak)
-        })
-        .collect())
+/// Why a panic happened, from its payload.
+fn panic_message(p: &(dyn std::any::Any + Send)) -> &str {
+    p.downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| p.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic")
 }
 
-/// Every row of the plan: copies first, then the cases; skipped cases (missing backend or dtype,
-/// or a panic inside the framework) are reported once each through `skipped`.
-pub fn run(plan: &Plan, progress: &ProgressBar, mut skipped: impl FnMut(String)) -> Vec<Row> {
+/// The calls of `case`, each run once untimed (the warm-up, and the check that the backend
+/// has the op: a panic there, such as an op a backend lacks for a dtype, skips the case).
+fn warm_calls(case: Case, variants: &[Variant]) -> Result<Vec<(Variant, Call<'static>)>, String> {
+    panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut calls = calls(case, variants)?;
+        for (_, call) in &mut calls {
+            timing::time_once(call);
+        }
+        Ok(calls)
+    }))
+    .unwrap_or_else(|p| {
+        Err(format!(
+            "{} {} {} {}: {}",
+            case.backend,
+            case.function,
+            case.pass,
+            case.dtype,
+            panic_message(p.as_ref())
+        ))
+    })
+}
+
+/// A PyTorch row of `case` (its backend aside).
+fn torch_row(case: &Case, variant: &str, stats: Stats, bytes: u64) -> Row {
+    Row {
+        source: pytorch::SOURCE.to_owned(),
+        backend: pytorch::BACKEND.to_owned(),
+        ..row(case, variant, stats, bytes, None)
+    }
+}
+
+/// The rows of one group ([`Plan::groups`]): ours in backend order, then PyTorch's. A case or
+/// PyTorch's part that cannot run is reported through `skipped` and left out.
+pub fn group_rows(
+    plan: &Plan,
+    group: &[Case],
+    torch: Option<&mut Torch>,
+    progress: &ProgressBar,
+    skipped: &mut impl FnMut(String),
+) -> Vec<Row> {
+    let Some(&first) = group.first() else {
+        return Vec::new();
+    };
+    let reps = plan.reps_for(first.size);
+    let mut members: Vec<(Case, Vec<Variant>)> = Vec::new();
+    let mut calls: Vec<Call<'static>> = Vec::new();
+    for &case in group {
+        match warm_calls(case, &plan.variants) {
+            Ok(c) => {
+                let (variants, c): (Vec<Variant>, Vec<Call<'static>>) = c.into_iter().unzip();
+                members.push((case, variants));
+                calls.extend(c);
+            }
+            Err(why) => skipped(why),
+        }
+    }
+    if members.is_empty() {
+        progress.inc(reps as u64);
+        return Vec::new();
+    }
+    // PyTorch's variants of this case, prepared (and run once) in its process.
+    let torch = torch.and_then(|t| {
+        let wanted = pytorch::wanted(&plan.variants, first.function, first.pass);
+        match t.case(&first, &wanted) {
+            Ok(names) => Some((t, names)),
+            // Once the process is gone, one message says so (not one per case).
+            Err(why) if !t.alive() => {
+                skipped(why);
+                None
+            }
+            Err(why) => {
+                skipped(format!(
+                    "PyTorch {} {} {}: {why}",
+                    first.function, first.pass, first.dtype
+                ));
+                None
+            }
+        }
+    });
+    let (torch, torch_names) = match torch {
+        Some((t, names)) => (Some(t), names),
+        None => (None, Vec::new()),
+    };
+    let timed = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut torch = torch;
+        let others = || match torch.as_deref_mut() {
+            Some(t) => t.round(),
+            None => Ok(Vec::<Duration>::new()),
+        };
+        timing::interleaved_with(&mut calls, 0, reps, others, || progress.inc(1))
+    }));
+    let (stats, torch_stats) = match timed {
+        Ok(s) => s,
+        Err(p) => {
+            skipped(format!(
+                "{} {} {} {}: {}",
+                first.function,
+                first.pass,
+                first.dtype,
+                crate::format_size(first.size),
+                panic_message(p.as_ref())
+            ));
+            return Vec::new();
+        }
+    };
+    let bytes = bytes_moved(first.function, first.pass, first.size, first.dtype.size());
+    let mut rows = Vec::new();
+    let mut stats = stats.into_iter();
+    let mut calls = calls.iter_mut();
+    for (case, variants) in &members {
+        for v in variants {
+            let (s, call) = (stats.next(), calls.next());
+            let (Some(s), Some(call)) = (s, call) else {
+                unreachable!("one call and one Stats per variant");
+            };
+            let peak = plan.memory.then(|| timing::peak_mib(call)).flatten();
+            rows.push(row(case, v.name(), s, bytes, peak));
+        }
+    }
+    match torch_stats {
+        Ok(ts) => rows.extend(
+            torch_names
+                .iter()
+                .zip(ts)
+                .map(|(v, s)| torch_row(&first, v, s, bytes)),
+        ),
+        Err(why) => skipped(format!(
+            "PyTorch {} {} {}: {why}",
+            first.function, first.pass, first.dtype
+        )),
+    }
+    rows
+}
+
+/// Every row of the plan: copies first, then the cases, group by group ([`Plan::groups`]),
+/// with PyTorch's beside ours when `torch` is given; skipped cases (missing backend or dtype,
+/// a panic inside the framework, PyTorch failing) are reported once each through `skipped`.
+pub fn run(
+    plan: &Plan,
+    progress: &ProgressBar,
+    mut torch: Option<&mut Torch>,
+    mut skipped: impl FnMut(String),
+) -> Vec<Row> {
     let mut rows = Vec::new();
     for &size in &plan.sizes {
         for &dtype in &plan.dtypes {
@@ -262,36 +401,30 @@ pub fn run(plan: &Plan, progress: &ProgressBar, mut skipped: impl FnMut(String))
         }
     }
     let mut reasons: Vec<String> = Vec::new();
-    for case in plan.cases() {
+    let mut report = |why: String| {
+        if !reasons.contains(&why) {
+            reasons.push(why.clone());
+            skipped(why);
+        }
+    };
+    for group in plan.groups() {
+        let Some(case) = group.first() else {
+            continue;
+        };
         progress.set_message(format!(
-            "{} {} {} {} {}",
-            case.backend,
+            "{} {} {} {}",
             case.function,
             case.pass,
             case.dtype,
             crate::format_size(case.size)
         ));
-        // A backend that panics on a case (an op it lacks for a dtype) skips that case only.
-        let result = panic::catch_unwind(AssertUnwindSafe(|| case_rows(plan, case, progress)))
-            .unwrap_or_else(|p| {
-                let what = p
-                    .downcast_ref::<String>()
-                    .map(String::as_str)
-                    .or_else(|| p.downcast_ref::<&str>().copied())
-                    .unwrap_or("a panic");
-                Err(format!(
-                    "{} {} {} {}: {what}",
-                    case.backend, case.function, case.pass, case.dtype
-                ))
-            });
-        match result {
-            Ok(r) => rows.extend(r),
-            Err(why) if !reasons.contains(&why) => {
-                reasons.push(why.clone());
-                skipped(why);
-            }
-            Err(_) => {}
-        }
+        rows.extend(group_rows(
+            plan,
+            &group,
+            torch.as_deref_mut(),
+            progress,
+            &mut report,
+        ));
     }
     rows
 }

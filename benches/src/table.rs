@@ -7,12 +7,15 @@
 //! - `× framework ReLU = median / median of the relu variant`, and
 //!   `× composed = median / median of the composed variant`, both of the same backend,
 //!   function, pass, dtype and size (below 1 is faster);
-//! - `× PyTorch = median / PyTorch's median` for the same pass, dtype and size (below 1: we
-//!   are faster), the column appearing when PyTorch rows are given. The PyTorch row: for the
-//!   `relu` variant, PyTorch's `relu` `builtin`; for `fused_inplace`, the same function's
-//!   `builtin_inplace`; else the same function's row of the same variant name (`composed`,
-//!   `builtin`; copies: `fresh`, `reused`); failing those, its `builtin` (PyTorch's own op),
-//!   then its `composed` (functions PyTorch lacks, written in its tensor ops);
+//! - `× PyTorch = median / PyTorch's median` for the same function, pass, dtype and size
+//!   (below 1: we are faster), the column appearing when PyTorch rows are given (timed in the
+//!   same rounds with `--pytorch`, or read from a separate run with `--pytorch-csv`). The
+//!   PyTorch row: for the `relu` variant, PyTorch's ReLU on the same case (its `relu`
+//!   variant), else its `relu` function's `builtin`; for `fused_inplace`, PyTorch without a
+//!   fresh output: `builtin_inplace`, else `builtin_reused` (none: `-`); else the same
+//!   variant name (`composed`, `builtin`; copies: `fresh`, `reused`); failing those, its
+//!   `builtin` (PyTorch's own op), then its `composed` (functions PyTorch lacks, written in its
+//!   tensor ops). PyTorch's own rows have no `× PyTorch`;
 //! - `peak MiB`: the peak resident-set growth of one call (see [`crate::memory`]).
 
 use std::collections::HashMap;
@@ -119,13 +122,17 @@ impl<'a> Ratios<'a> {
         (copy > 0.0).then(|| 100.0 * r.gbps / copy)
     }
 
-    /// `median / PyTorch's median` (see the module docs for which PyTorch row).
+    /// `median / PyTorch's median` (see the module docs for which PyTorch row); `None` for
+    /// PyTorch's own rows.
     pub fn vs_torch(&self, r: &Row) -> Option<f64> {
+        if r.backend == crate::pytorch::BACKEND {
+            return None;
+        }
         let key = |f, v| (f, r.pass.as_str(), r.dtype.as_str(), r.size, v);
         let f = r.function.as_str();
         let candidates: &[(&str, &str)] = match r.variant.as_str() {
-            "relu" => &[("relu", "builtin")],
-            "fused_inplace" => &[(f, "builtin_inplace"), (f, "builtin"), (f, "composed")],
+            "relu" => &[(f, "relu"), ("relu", "builtin")],
+            "fused_inplace" => &[(f, "builtin_inplace"), (f, "builtin_reused")],
             v => &[(f, v), (f, "builtin"), (f, "composed")],
         };
         let t = candidates
@@ -227,6 +234,42 @@ mod tests {
         let md = markdown(&rows, &torch);
         assert!(md.contains("× PyTorch"));
         assert_eq!(md.lines().count(), 2 + rows.len());
+    }
+
+    #[test]
+    fn pytorch_rows_pair_with_ours_by_variant() {
+        let torch_row = |function: &str, variant: &str, median_ns| Row {
+            backend: crate::pytorch::BACKEND.into(),
+            ..row(function, variant, median_ns, 1.0)
+        };
+        let torch = [
+            torch_row("silu", "builtin", 400),
+            torch_row("silu", "builtin_reused", 500),
+            torch_row("silu", "relu", 100),
+            torch_row("relu", "builtin", 50),
+            torch_row("gelu", "builtin", 800),
+        ];
+        let ours = [
+            row("silu", "fused", 200, 1.0),
+            row("silu", "fused_inplace", 250, 1.0),
+            row("silu", "relu", 80, 1.0),
+            row("gelu", "relu", 100, 1.0),
+            row("gelu", "fused_inplace", 100, 1.0),
+        ];
+        // PyTorch's rows in the same table, as a side-by-side run writes them.
+        let all: Vec<Row> = ours.iter().chain(&torch).cloned().collect();
+        let r = Ratios::new(&all, &torch);
+        assert_eq!(r.vs_torch(&ours[0]), Some(0.5));
+        // In place against PyTorch's preallocated output, not its fresh one.
+        assert_eq!(r.vs_torch(&ours[1]), Some(0.5));
+        // ReLU against PyTorch's ReLU of the same case, else its relu function.
+        assert_eq!(r.vs_torch(&ours[2]), Some(0.8));
+        assert_eq!(r.vs_torch(&ours[3]), Some(2.0));
+        // No in-place or preallocated form of GELU in these rows: no ratio.
+        assert_eq!(r.vs_torch(&ours[4]), None);
+        // PyTorch's rows: against their own ReLU, not against themselves.
+        assert_eq!(r.vs_torch(&torch[0]), None);
+        assert_eq!(r.vs_relu(&torch[0]), Some(4.0));
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //!
 //! Repetitions are interleaved (round `r` runs every variant once), so drift in the machine's
 //! state (other processes, frequency, page cache) hits every variant alike; the ratios between
-//! variants are what the benchmarks report.
+//! variants are what the benchmarks report. [`interleaved_with`] adds a batch timed in another
+//! process (PyTorch's variants) to every round.
 
 use std::time::{Duration, Instant};
 
@@ -122,21 +123,63 @@ pub fn interleaved(
     calls: &mut [Call<'_>],
     warmup: usize,
     reps: usize,
-    mut tick: impl FnMut(),
+    tick: impl FnMut(),
 ) -> Vec<Stats> {
+    interleaved_with(calls, warmup, reps, || Ok(Vec::new()), tick).0
+}
+
+/// [`interleaved`], with a batch timed elsewhere run after the calls in every round (the
+/// warm-up rounds too): `others` runs each member once and returns its times (PyTorch's
+/// variants, timed in their own process). Returns one [`Stats`] per call, and one per member
+/// of the batch, or the batch's first error (it is not run again after one; the calls go on).
+pub fn interleaved_with(
+    calls: &mut [Call<'_>],
+    warmup: usize,
+    reps: usize,
+    mut others: impl FnMut() -> Result<Vec<Duration>, String>,
+    mut tick: impl FnMut(),
+) -> (Vec<Stats>, Result<Vec<Stats>, String>) {
+    let mut other_times: Result<Vec<Vec<Duration>>, String> = Ok(Vec::new());
+    let mut run_others = |record: bool, other_times: &mut Result<Vec<Vec<Duration>>, String>| {
+        let Ok(times) = other_times else {
+            return;
+        };
+        match others() {
+            Ok(t) if times.is_empty() || t.len() == times.len() => {
+                if record {
+                    times.resize(t.len(), Vec::with_capacity(reps));
+                    for (all, t) in times.iter_mut().zip(t) {
+                        all.push(t);
+                    }
+                }
+            }
+            Ok(t) => {
+                *other_times = Err(format!(
+                    "{} times in a round, {} before",
+                    t.len(),
+                    times.len()
+                ))
+            }
+            Err(e) => *other_times = Err(e),
+        }
+    };
     for _ in 0..warmup {
         for call in calls.iter_mut() {
             time_once(call);
         }
+        run_others(false, &mut other_times);
     }
     let mut times = vec![Vec::with_capacity(reps); calls.len()];
     for _ in 0..reps.max(1) {
         for (call, t) in calls.iter_mut().zip(&mut times) {
             t.push(time_once(call));
         }
+        run_others(true, &mut other_times);
         tick();
     }
-    times.iter().map(|t| Stats::of(t)).collect()
+    let stats = times.iter().map(|t| Stats::of(t)).collect();
+    let other_stats = other_times.map(|all| all.iter().map(|t| Stats::of(t)).collect());
+    (stats, other_stats)
 }
 
 #[cfg(test)]
@@ -172,5 +215,75 @@ mod tests {
             assert_eq!(stats.len(), 2);
         }
         assert_eq!(counts, [4, 4]);
+    }
+
+    #[test]
+    fn the_batch_runs_after_the_calls_in_every_round() {
+        let log = std::cell::RefCell::new(Vec::new());
+        let mut calls: Vec<Call<'_>> = vec![Box::new(|m: &mut Meter| {
+            m.start();
+            log.borrow_mut().push("ours");
+            m.stop();
+        })];
+        let mut round = 0u64;
+        let (ours, theirs) = interleaved_with(
+            &mut calls,
+            1,
+            3,
+            || {
+                log.borrow_mut().push("theirs");
+                round += 1;
+                // Two members; the warm-up round's times (1 and 10 ms) are not recorded.
+                Ok(vec![
+                    Duration::from_millis(round),
+                    Duration::from_millis(10 * round),
+                ])
+            },
+            || log.borrow_mut().push("tick"),
+        );
+        drop(calls);
+        assert_eq!(
+            log.into_inner(),
+            [
+                "ours", "theirs", "ours", "theirs", "tick", "ours", "theirs", "tick", "ours",
+                "theirs", "tick"
+            ]
+        );
+        assert_eq!(ours.len(), 1);
+        let theirs = theirs.unwrap();
+        assert_eq!(theirs[0].min, Duration::from_millis(2));
+        assert_eq!(theirs[0].median, Duration::from_millis(3));
+        assert_eq!(theirs[1].min, Duration::from_millis(20));
+        assert_eq!(theirs[1].median, Duration::from_millis(30));
+    }
+
+    #[test]
+    fn a_failing_batch_stops_but_the_calls_go_on() {
+        let mut ours = 0;
+        let mut batches = 0;
+        {
+            let mut calls: Vec<Call<'_>> = vec![Box::new(|m: &mut Meter| {
+                m.start();
+                ours += 1;
+                m.stop();
+            })];
+            let (stats, theirs) = interleaved_with(
+                &mut calls,
+                0,
+                4,
+                || {
+                    batches += 1;
+                    if batches == 2 {
+                        Err("PyTorch exited".to_owned())
+                    } else {
+                        Ok(vec![Duration::from_millis(1)])
+                    }
+                },
+                || {},
+            );
+            assert_eq!(stats.len(), 1);
+            assert_eq!(theirs, Err("PyTorch exited".to_owned()));
+        }
+        assert_eq!((ours, batches), (4, 2));
     }
 }

@@ -4,13 +4,17 @@
 //!
 //! ```text
 //! cargo run --release -p rectifiers-benches --bin rectifiers-bench -- --size 256Ki --reps 10
+//! # with PyTorch timed in the same rounds (venv: see `--help`)
+//! cargo run --release -p rectifiers-benches --bin rectifiers-bench -- --size 4Ki --threads 1 \
+//!     --pytorch .venv/bin/python
 //! ```
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
+use rectifiers_benches::pytorch::{self, Torch};
 use rectifiers_benches::run::{Plan, run};
 use rectifiers_benches::{
     Backend, Dtype, Function, Pass, ROW, Variant, chart, csv, format_size, parse_size, table,
@@ -24,7 +28,8 @@ use rectifiers_benches::{
     name = "rectifiers-bench",
     after_help = "Bytes moved: fwd = 2 n s (read x, write y), fwdbwd = 5 n s (+ read x, read dy, \
                   write dx), copy = 2 n s; n elements of s bytes (LSE0+: see the crate docs). \
-                  wgpu on lavapipe needs XDG_RUNTIME_DIR=/tmp."
+                  wgpu on lavapipe needs XDG_RUNTIME_DIR=/tmp. PyTorch's venv, from the repo \
+                  root: python3 -m venv .venv && .venv/bin/pip install torch==2.15.0"
 )]
 struct Cli {
     /// ndarray, flex, candle, wgpu, cuda, candle-cuda (wgpu, cuda and candle-cuda need the
@@ -63,10 +68,20 @@ struct Cli {
     /// The file stem
     #[arg(long, default_value = "rectifiers-bench")]
     name: String,
-    /// PyTorch's CSV for the "x PyTorch" column, used when it exists [default:
-    /// benches/results/pytorch.csv]
-    #[arg(long)]
+    /// Threads of rayon's pool (our kernels, Burn's CPU backends) and of PyTorch [default:
+    /// rayon's, RAYON_NUM_THREADS or one per core]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    threads: Option<u64>,
+    /// Time PyTorch (CPU) with this Python, in the same rounds as our variants: its op for each
+    /// case (F.silu, F.gelu, ...; the function in torch ops where it has none; gated: the gate's
+    /// op times up), its ReLU, and with fused_inplace its in-place and preallocated-output
+    /// forms; rows with backend pytorch-cpu
+    #[arg(long, value_name = "PYTHON")]
     pytorch: Option<PathBuf>,
+    /// PyTorch's rows from a separate run of benches/pytorch_baseline.py, for the "x PyTorch"
+    /// column (not side by side: another time, another machine state)
+    #[arg(long, value_name = "CSV", conflicts_with = "pytorch")]
+    pytorch_csv: Option<PathBuf>,
 }
 
 /// A parser of one of `all`'s values by its name.
@@ -162,7 +177,9 @@ struct Args {
     plan: Plan,
     out: PathBuf,
     name: String,
-    pytorch: PathBuf,
+    threads: Option<usize>,
+    pytorch: Option<PathBuf>,
+    pytorch_csv: Option<PathBuf>,
 }
 
 impl From<Cli> for Args {
@@ -192,23 +209,65 @@ impl From<Cli> for Args {
                 reps: cli.reps as usize,
                 memory: !cli.no_memory,
             },
-            out: cli.out.unwrap_or_else(|| results.clone()),
+            out: cli.out.unwrap_or(results),
             name: cli.name,
-            pytorch: cli.pytorch.unwrap_or_else(|| results.join("pytorch.csv")),
+            threads: cli.threads.map(|n| n as usize),
+            pytorch: cli.pytorch,
+            pytorch_csv: cli.pytorch_csv,
         }
+    }
+}
+
+/// `arg` as the records print it: an absolute path below `cwd` relative to it, another
+/// absolute path (or an `--opt=/path`) reduced to `.../<file name>`; the results name no
+/// directory of one machine.
+fn portable(arg: &str, cwd: &Path) -> String {
+    if let Some((opt, value)) = arg.split_once('=') {
+        return format!("{opt}={}", portable(value, cwd));
+    }
+    let path = Path::new(arg);
+    if !path.is_absolute() {
+        return arg.to_owned();
+    }
+    match path.strip_prefix(cwd) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
+        _ => format!(
+            ".../{}",
+            path.file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+        ),
     }
 }
 
 fn main() -> ExitCode {
     let args = Args::from(Cli::parse());
     let plan = &args.plan;
+    if let Some(n) = args.threads
+        && let Err(e) = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+    {
+        eprintln!("cannot set {n} threads: {e}");
+        return ExitCode::FAILURE;
+    }
+    let threads = rayon::current_num_threads();
+    let mut torch = match &args.pytorch {
+        Some(python) => match Torch::start(python, threads) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                eprintln!("--pytorch: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        None => None,
+    };
     let progress = ProgressBar::new(plan.ticks());
     progress.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} rounds, {elapsed} {msg}")
             .expect("valid template"),
     );
     let mut notes = Vec::new();
-    let rows = run(plan, &progress, |why| {
+    let rows = run(plan, &progress, torch.as_mut(), |why| {
         // A hidden bar (stderr not a terminal) drops its printlns.
         if progress.is_hidden() {
             eprintln!("skipped: {why}");
@@ -219,23 +278,29 @@ fn main() -> ExitCode {
     });
     progress.finish_and_clear();
 
-    let torch = if args.pytorch.exists() {
-        match csv::read(&args.pytorch) {
+    let torch_rows: Vec<csv::Row> = match &args.pytorch_csv {
+        None => rows
+            .iter()
+            .filter(|r| r.source == pytorch::SOURCE)
+            .cloned()
+            .collect(),
+        Some(path) => match csv::read(path) {
             Ok(rows) => rows,
             Err(e) => {
                 eprintln!("ignoring the PyTorch rows: {e}");
                 Vec::new()
             }
-        }
-    } else {
-        Vec::new()
+        },
     };
 
-    let command: Vec<String> = std::env::args().skip(1).collect();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let command: Vec<String> = std::env::args()
+        .skip(1)
+        .map(|a| portable(&a, &cwd))
+        .collect();
     let mut md = format!(
-        "`rectifiers-bench {}` ({} threads)\n\n",
-        command.join(" "),
-        rayon::current_num_threads()
+        "`rectifiers-bench {}` ({threads} threads)\n\n",
+        command.join(" ")
     );
     for r in rows.iter().filter(|r| r.function == "copy") {
         let how = if r.variant == "device" {
@@ -254,11 +319,21 @@ fn main() -> ExitCode {
     for n in &notes {
         md.push_str(&format!("- skipped: {n}\n"));
     }
-    if !torch.is_empty() {
-        md.push_str(&format!("- PyTorch rows: {}\n", args.pytorch.display()));
+    if let Some(t) = &torch {
+        md.push_str(&format!(
+            "- PyTorch ({}), timed in the same rounds as ours: rows `pytorch-cpu`\n",
+            t.describe()
+        ));
     }
+    if let Some(path) = args.pytorch_csv.as_ref().filter(|_| !torch_rows.is_empty()) {
+        md.push_str(&format!(
+            "- PyTorch rows from a separate run: {}\n",
+            portable(&path.display().to_string(), &cwd)
+        ));
+    }
+    drop(torch);
     md.push('\n');
-    md.push_str(&table::markdown(&rows, &torch));
+    md.push_str(&table::markdown(&rows, &torch_rows));
     md.push_str(&layer_blocks_table(plan));
     println!("{md}");
 
@@ -331,6 +406,28 @@ mod tests {
         assert_eq!(a.plan.sizes, [64, 1024]);
         assert_eq!(a.plan.dtypes, [Dtype::F16]);
         assert_eq!((a.plan.reps, a.plan.memory), (3, false));
+        assert_eq!((a.threads, a.pytorch, a.pytorch_csv), (None, None, None));
+        let a = parse(&["--threads", "1", "--pytorch", ".venv/bin/python"]).unwrap();
+        assert_eq!(a.threads, Some(1));
+        assert_eq!(a.pytorch, Some(PathBuf::from(".venv/bin/python")));
+        let a = parse(&["--pytorch-csv", "benches/results/pytorch.csv"]).unwrap();
+        assert_eq!(
+            a.pytorch_csv,
+            Some(PathBuf::from("benches/results/pytorch.csv"))
+        );
+    }
+
+    #[test]
+    fn recorded_commands_name_no_directory_of_this_machine() {
+        let cwd = Path::new("/srv/u/rectifiers");
+        assert_eq!(
+            portable("/srv/u/rectifiers/.venv/bin/python", cwd),
+            ".venv/bin/python"
+        );
+        assert_eq!(portable("/opt/venvs/torch/bin/python", cwd), ".../python");
+        assert_eq!(portable("--out=/srv/x/results", cwd), "--out=.../results");
+        assert_eq!(portable("squareplus(b=0.5)", cwd), "squareplus(b=0.5)");
+        assert_eq!(portable("benches/results", cwd), "benches/results");
     }
 
     #[test]
@@ -342,5 +439,9 @@ mod tests {
         assert!(msg(&["--dtype", "f8"]).contains("expected one of f32, f16, bf16"));
         assert!(msg(&["--reps", "0"]).contains("0"));
         assert!(msg(&["--frobnicate"]).contains("--frobnicate"));
+        assert!(msg(&["--threads", "0"]).contains("0"));
+        assert!(
+            msg(&["--pytorch", "python", "--pytorch-csv", "t.csv"]).contains("cannot be used with")
+        );
     }
 }
