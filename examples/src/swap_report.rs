@@ -25,6 +25,8 @@ pub struct Reference {
 pub struct SwapReport {
     /// The two versions' names (`candle-nn`, `candle-rectifiers`).
     names: [&'static str; 2],
+    /// Whether the activation is gated, `act(gate) * up`: its input is then `gate`.
+    gated: bool,
     /// The activation's input (the first linear layer's output): count, min, max.
     act_input: (usize, f32, f32),
     /// Max ULP of each activation from the f64 result, and between them.
@@ -60,6 +62,7 @@ impl SwapReport {
             });
         Self {
             names,
+            gated: false,
             act_input: (act_input.len(), lo, hi),
             act_ulp: (
                 max_ulp(&eco.act, &act_ref),
@@ -78,6 +81,14 @@ impl SwapReport {
         }
     }
 
+    /// The report of a gated activation, `act(gate) * up`, whose input `act_input` was `gate`.
+    pub fn gated(self) -> Self {
+        Self {
+            gated: true,
+            ..self
+        }
+    }
+
     /// The swap moves the output by no more than f32 arithmetic already moves the ecosystem's
     /// block from the f64 result.
     pub fn within_rounding(&self) -> bool {
@@ -90,10 +101,20 @@ impl fmt::Display for SwapReport {
         let [eco, swap] = self.names;
         let (n, lo, hi) = self.act_input;
         let (ulp_eco, ulp_swap, ulp_between) = self.act_ulp;
+        let (act, on, ops) = if self.gated {
+            let on = format!("{n} values, gate in [{lo:.2}, {hi:.2}]");
+            ("act(gate) * up", on, "ops")
+        } else {
+            (
+                "activation",
+                format!("{n} values in [{lo:.2}, {hi:.2}]"),
+                "op",
+            )
+        };
         writeln!(
             f,
-            "  activation on {n} values in [{lo:.2}, {hi:.2}]: max ULP from the f64 result \
-             ({eco}'s op in f64): {eco} {ulp_eco}, {swap} {ulp_swap}; between them {ulp_between}"
+            "  {act} on {on}: max ULP from the f64 result ({eco}'s {ops} in f64): {eco} {ulp_eco}, \
+             {swap} {ulp_swap}; between them {ulp_between}"
         )?;
         writeln!(
             f,
@@ -120,7 +141,7 @@ impl fmt::Display for SwapReport {
         write!(
             f,
             "  time (min of {} runs): block: {eco} {:.1} ms, {swap} {:.1} ms; \
-             activation alone: {eco} {:.2} ms, {swap} {:.2} ms",
+             {act} alone: {eco} {:.2} ms, {swap} {:.2} ms",
             self.runs,
             ms(b_eco),
             ms(b_swap),
