@@ -66,9 +66,9 @@ impl Rectifier for Silu {
         }
     }
     /// In `f32` arithmetic (16 lanes under AVX-512), branch-free: with `e = e^-|x|` as
-    /// `hi + lo` ([`vmath32::exp_neg`]), `x / (1 + e)` for `x >= 0` and `x e / (1 + e)`
+    /// `hi + lo` (`support::vmath32::exp_neg`), `x / (1 + e)` for `x >= 0` and `x e / (1 + e)`
     /// below, each sum and product carried with its rounding error and divided once
-    /// ([`vmath32::div2`]). Within 1 ULP (faithful; exhaustive table in `ACCURACY.md`).
+    /// (`vmath32::div2`). Within 1 ULP (faithful; exhaustive table in `ACCURACY.md`).
     #[inline(always)]
     fn forward_f32(&self, x: f32) -> f32 {
         let (p_hi, p_lo, scale) = vmath32::exp_neg(x.abs());
