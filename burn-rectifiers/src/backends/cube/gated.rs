@@ -67,7 +67,7 @@ fn gated_bwd<F: Float, C: Float, N: Size>(
     let u = Vector::<C, N>::cast_from(up.read(ABSOLUTE_POS));
     let dy = Vector::<C, N>::cast_from(dy.read(ABSOLUTE_POS));
     let s = scalars_in::<C>(p, k, l_hi, l_lo);
-    let a = forward::<C, N>(g, s, kind, wide);
+    let a = forward::<C, N>(g, s.clone(), kind, wide);
     let d = derivative::<C, N>(g, s, kind, wide);
     // In the core's order, `(dy up) f'`, so the special values (an infinite `up` where f' is
     // 0) come out as the core's.
