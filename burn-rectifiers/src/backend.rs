@@ -58,7 +58,7 @@ pub trait RectifierBackend: Backend {
     /// and every other function of the family), `gate` and `up` of the same shape.
     ///
     /// On `Fusion<B>` the default body runs: the stable composition times `up`, recorded as
-    /// operations that fuse.
+    /// operations that fuse. `CubeBackend` launches one kernel.
     #[fusion(default)]
     fn fused_gated(
         gate: FloatTensor<Self>,
@@ -69,7 +69,8 @@ pub trait RectifierBackend: Backend {
     }
 
     /// The backward of [`fused_gated`](Self::fused_gated) from the saved `gate` and `up`:
-    /// `(d_gate, d_up) = (grad up f'(gate), grad f(gate))`.
+    /// `(d_gate, d_up) = (grad up f'(gate), grad f(gate))` (one kernel for both on
+    /// `CubeBackend`).
     #[fusion(default)]
     fn fused_gated_backward(
         gate: FloatTensor<Self>,

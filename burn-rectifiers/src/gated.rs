@@ -4,10 +4,13 @@
 //! Precision: `f(gate)` as the plain function gives it, then one multiplication (f32: at most
 //! 1.5 ULP where the result and `f(gate)` are normal; f16/bf16 on Flex computed in f32 and
 //! rounded to the type at the end, where a composed half-precision evaluation rounds `f(gate)`
-//! to the half type before multiplying). On the cubecl devices the product is the stable
-//! composition's `f(gate)` (the fused path's ULP budget, `accuracy`) times `up`: fused into one
-//! kernel on `Fusion`, separate kernels on plain `CubeBackend` (no cubecl gated kernel yet). Under autodiff the backward saves `gate` and `up` only (two
-//! tensors; a composed `f(gate) * up` saves three) and gives both gradients in one pass.
+//! to the half type before multiplying). On `Fusion<CubeBackend>` (Burn's wgpu, vulkan and cuda
+//! devices) the stable composition's `f(gate)` times `up` is recorded as operations that fuse
+//! into one kernel (the fused path's ULP budget, `accuracy`); plain `CubeBackend` launches one
+//! cubecl kernel forward and one for both gradients, on the formulas of its elementwise kernels
+//! (the kernel path's budget, plus the product's rounding). Under autodiff the backward saves
+//! `gate` and `up` only (two tensors; a composed `f(gate) * up` saves three) and gives both
+//! gradients in one pass.
 
 use burn::backend::Dispatch;
 use burn::tensor::Tensor;

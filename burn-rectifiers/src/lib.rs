@@ -11,8 +11,9 @@
 //! Where each runs fused: every function on NdArray (f32, f64) and Flex (f32, f64, f16, bf16),
 //! bit for bit the values of [`rectifiers_core`] (at most 2 ULP, measured 0.5 in f32). On the
 //! cubecl backends, plain `CubeBackend` launches this crate's kernels: one per elementwise
-//! function, PReLU elementwise with `dalpha` as one reduction, LSE0+ one unit per row. Burn's
-//! wgpu, vulkan and cuda devices are `Fusion<CubeBackend>`: there the elementwise functions are
+//! function, one per gated activation ([`gated`]: forward, and both gradients in one), PReLU
+//! elementwise with `dalpha` as one reduction, LSE0+ one unit per row. Burn's wgpu, vulkan and
+//! cuda devices are `Fusion<CubeBackend>`: there the elementwise and gated functions are
 //! recorded as their stable composition ([`composed::stable`]), which Burn fuses with the
 //! operations around them (a training step of a layer runs as many kernels as with Burn's own
 //! activation), and PReLU and LSE0+ run the kernels as custom operations. The GPU paths compute

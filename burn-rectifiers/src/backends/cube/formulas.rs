@@ -25,8 +25,10 @@ pub(crate) fn splat<C: Float, N: Size>(#[comptime] v: f32) -> Vector<C, N> {
 
 /// The run-time constants of one launch: the function's parameter and the split
 /// `ln 2 / k = l_hi + l_lo` of its exponent's scale `k` (1, the softplus sharpness, or
-/// `log2 e`), computed on the host.
+/// `log2 e`), computed on the host. Cloneable in kernels, which pass it to both the forward and
+/// the derivative (the gated backward).
 #[derive(CubeType, Clone, Copy)]
+#[expand(derive(Clone))]
 pub(crate) struct Scalars<C: Float> {
     pub p: C,
     pub k: C,

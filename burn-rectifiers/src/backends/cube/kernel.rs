@@ -31,12 +31,7 @@ fn forward_kernel<F: Float, C: Float, N: Size>(
         terminate!();
     }
     let x = Vector::<C, N>::cast_from(x.read(ABSOLUTE_POS));
-    let s = Scalars::<C> {
-        p: p.get::<C>(),
-        k: k.get::<C>(),
-        l_hi: l_hi.get::<C>(),
-        l_lo: l_lo.get::<C>(),
-    };
+    let s = scalars_in::<C>(p, k, l_hi, l_lo);
     let r = forward::<C, N>(x, s, kind, wide);
     y.write(ABSOLUTE_POS, Vector::cast_from(r));
 }
@@ -61,20 +56,31 @@ fn backward_kernel<F: Float, C: Float, N: Size>(
     }
     let x = Vector::<C, N>::cast_from(x.read(ABSOLUTE_POS));
     let dy = Vector::<C, N>::cast_from(dy.read(ABSOLUTE_POS));
-    let s = Scalars::<C> {
+    let s = scalars_in::<C>(p, k, l_hi, l_lo);
+    let d = derivative::<C, N>(x, s, kind, wide);
+    dx.write(ABSOLUTE_POS, Vector::cast_from(d * dy));
+}
+
+/// The [`Scalars`] of a launch (see [`scalars`]) in the compute type.
+#[cube]
+pub(crate) fn scalars_in<C: Float>(
+    p: InputScalar,
+    k: InputScalar,
+    l_hi: InputScalar,
+    l_lo: InputScalar,
+) -> Scalars<C> {
+    Scalars::<C> {
         p: p.get::<C>(),
         k: k.get::<C>(),
         l_hi: l_hi.get::<C>(),
         l_lo: l_lo.get::<C>(),
-    };
-    let d = derivative::<C, N>(x, s, kind, wide);
-    dx.write(ABSOLUTE_POS, Vector::cast_from(d * dy));
+    }
 }
 
 /// The run-time scalars of a launch for `f`: its parameter, the scale `k` of its exponent and
 /// the split of `ln 2 / k` (16 significant bits, so `n l_hi` is exact for the `n` of any finite
 /// `e^x` in f32), as [`InputScalar`]s of the compute type.
-fn scalars(f: Elementwise, compute: ElemType) -> [InputScalar; 4] {
+pub(crate) fn scalars(f: Elementwise, compute: ElemType) -> [InputScalar; 4] {
     let p = f.param().unwrap_or(0.0);
     let k = match f.kind() {
         ElementwiseKind::Softplus => p,

@@ -1,8 +1,10 @@
 //! `CubeBackend` (wgpu, vulkan, cuda): the cubecl kernels. One kernel family for the elementwise
-//! functions (the function is a comptime argument), PReLU's elementwise kernels with `dalpha` as
-//! one reduction, and LSE0+ one unit per row.
+//! functions (the function is a comptime argument), one for the gated activations on the same
+//! formulas, PReLU's elementwise kernels with `dalpha` as one reduction, and LSE0+ one unit per
+//! row.
 
 mod formulas;
+mod gated;
 mod kernel;
 mod lse0_plus;
 mod prelu;
@@ -26,6 +28,23 @@ impl RectifierBackend for CubeBackend {
         f: Elementwise,
     ) -> FloatTensor<Self> {
         launch_backward(f, x, grad)
+    }
+
+    fn fused_gated(
+        gate: FloatTensor<Self>,
+        up: FloatTensor<Self>,
+        f: Elementwise,
+    ) -> FloatTensor<Self> {
+        gated::launch_forward(f, gate, up)
+    }
+
+    fn fused_gated_backward(
+        gate: FloatTensor<Self>,
+        up: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        f: Elementwise,
+    ) -> (FloatTensor<Self>, FloatTensor<Self>) {
+        gated::launch_backward(f, gate, up, grad)
     }
 
     fn fused_prelu(x: FloatTensor<Self>, alpha: FloatTensor<Self>) -> FloatTensor<Self> {
