@@ -5,7 +5,8 @@
 //! initialisation, saved with `burn::store::SafetensorsStore` and loaded into both blocks.
 //! Prints how far apart the outputs are, against the f32 rounding of the block itself (its
 //! distance from the same block in f64), and the times; exits with 1 if the swap moves an
-//! output by more than that rounding.
+//! output by more than that rounding. Then LLaMA's SwiGLU feed-forward the same way: burn-nn's
+//! `SwiGlu` against burn-rectifiers' `Glu` (fused), loading the same weights.
 //!
 //! ```text
 //! cargo run --release -p rectifiers-examples --bin swap_transformer_burn [-- --activation JSON --runs N]
@@ -15,13 +16,18 @@
 //! `'"Relu"'`, `'{"LeakyRelu":{"negative_slope":0.01}}'`, ...
 
 use std::error::Error;
+use std::path::Path;
 use std::process::ExitCode;
 
 use burn::config::Config;
 use burn::store::{FloatCastAdapter, ModuleSnapshot, SafetensorsStore};
+use burn::tensor::activation::silu;
 use burn::tensor::{DType, Device, Tensor, TensorData};
+use rectifiers_examples::swap_report::SwapReport;
 use rectifiers_examples::transformer_burn::measure::{Blocks, measure};
-use rectifiers_examples::transformer_burn::{feed_forward, feed_forward_swapped};
+use rectifiers_examples::transformer_burn::{
+    feed_forward, feed_forward_swapped, swiglu_feed_forward, swiglu_feed_forward_swapped,
+};
 use rectifiers_examples::uniform::uniform;
 
 const TOKENS: usize = 128;
@@ -66,15 +72,9 @@ fn main() -> Result<ExitCode, Box<dyn Error>> {
     config
         .init(&device)
         .save_into(&mut SafetensorsStore::from_file(&weights).overwrite(true))?;
-    let mut ecosystem = config.init(&device);
-    ecosystem.load_from(&mut SafetensorsStore::from_file(&weights))?;
-    let mut swapped = config_swapped.init(&device);
-    swapped.load_from(&mut SafetensorsStore::from_file(&weights))?;
-    let mut ecosystem_f64 = config.init(&device);
-    ecosystem_f64.load_from(
-        &mut SafetensorsStore::from_file(&weights)
-            .with_from_adapter(FloatCastAdapter::to(DType::F64)),
-    )?;
+    let ecosystem = loaded(config.init(&device), &weights, DType::F32)?;
+    let swapped = loaded(config_swapped.init(&device), &weights, DType::F32)?;
+    let ecosystem_f64 = loaded(config.init(&device), &weights, DType::F64)?;
 
     // Hidden states of unit variance, as after a norm layer.
     let x = Tensor::<3>::from_data(
@@ -85,15 +85,77 @@ fn main() -> Result<ExitCode, Box<dyn Error>> {
         &device,
     );
     let blocks = Blocks {
-        ecosystem: &ecosystem,
-        swapped: &swapped,
-        ecosystem_f64: &ecosystem_f64,
+        names: ["burn-nn", "burn-rectifiers"],
+        ecosystem: &|x| ecosystem.forward(x),
+        swapped: &|x| swapped.forward(x),
+        ecosystem_f64: &|x| ecosystem_f64.forward(x),
+        act_ecosystem: &|z| ecosystem.activation.forward(z[0].clone()),
+        act_swapped: &|z| swapped.activation.forward(z[0].clone()),
+        act_ecosystem_f64: &|z| ecosystem_f64.activation.forward(z[0].clone()),
+        linears: &|x| vec![ecosystem.linear_inner.forward(x)],
     };
     let report = measure(&blocks, &x, runs);
     println!("{report}");
-    Ok(if report.within_rounding() {
+    let swiglu = run_swiglu(&dir, &device, &x, runs)?;
+    println!("{swiglu}");
+    Ok(if report.within_rounding() && swiglu.within_rounding() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// LLaMA's SwiGLU feed-forward with burn-nn's `SwiGlu`, and with burn-rectifiers' `Glu` loading
+/// its weights.
+fn run_swiglu(
+    dir: &Path,
+    device: &Device,
+    x: &Tensor<3>,
+    runs: usize,
+) -> Result<SwapReport, Box<dyn Error>> {
+    let config_json = dir.join("swiglu-config.json");
+    let json = format!(r#"{{"d_model": {D_MODEL}, "d_ff": {D_FF}}}"#);
+    std::fs::write(&config_json, &json)?;
+    let config = swiglu_feed_forward::SwiGluFeedForwardConfig::load(&config_json)?;
+    let config_swapped = swiglu_feed_forward_swapped::SwiGluFeedForwardConfig::load(&config_json)?;
+    let weights = dir.join("swiglu.safetensors");
+    device.seed(2026);
+    config
+        .init(device)
+        .save_into(&mut SafetensorsStore::from_file(&weights).overwrite(true))?;
+    let ecosystem = loaded(config.init(device), &weights, DType::F32)?;
+    let swapped = loaded(config_swapped.init(device), &weights, DType::F32)?;
+    let ecosystem_f64 = loaded(config.init(device), &weights, DType::F64)?;
+    let f = swapped.swiglu.activation;
+    println!("\nSwiGLU feed-forward block {json}: burn-nn's SwiGlu -> burn-rectifiers' Glu ({f})");
+    let act_ecosystem = |z: &[Tensor<3>]| silu(z[0].clone()) * z[1].clone();
+    let swiglu = &ecosystem.swiglu;
+    let blocks = Blocks {
+        names: ["burn-nn", "burn-rectifiers"],
+        ecosystem: &|x| ecosystem.forward(x),
+        swapped: &|x| swapped.forward(x),
+        ecosystem_f64: &|x| ecosystem_f64.forward(x),
+        act_ecosystem: &act_ecosystem,
+        act_swapped: &|z| burn_rectifiers::gated(z[0].clone(), z[1].clone(), f),
+        act_ecosystem_f64: &act_ecosystem,
+        linears: &|x| {
+            vec![
+                swiglu.linear_inner.forward(x.clone()),
+                swiglu.linear_outer.forward(x),
+            ]
+        },
+    };
+    Ok(measure(&blocks, x, runs).gated())
+}
+
+/// `module` with the weights in `file`, cast to `dtype`.
+fn loaded<M: ModuleSnapshot>(
+    mut module: M,
+    file: &Path,
+    dtype: DType,
+) -> Result<M, Box<dyn Error>> {
+    let mut store =
+        SafetensorsStore::from_file(file).with_from_adapter(FloatCastAdapter::to(dtype));
+    module.load_from(&mut store)?;
+    Ok(module)
 }

@@ -9,7 +9,14 @@
 //! (PyTorch's), `linear_outer(activation(linear_inner(x)))`; without pwff's dropout (the demo
 //! only runs inference) and with the activation a saved submodule rather than
 //! `#[module(skip)]`. `feed_forward_swapped.rs` is the same file with the import changed.
+//!
+//! [`swiglu_feed_forward`] is LLaMA's feed-forward, `linear_down(SwiGlu(x))` with burn-nn's
+//! `SwiGlu` (`silu(linear_inner(x)) * linear_outer(x)`) and no biases;
+//! `swiglu_feed_forward_swapped.rs` has burn-rectifiers' `Glu` in its place, which loads
+//! `SwiGlu`'s record (SiLU by default).
 
 pub mod feed_forward;
 pub mod feed_forward_swapped;
 pub mod measure;
+pub mod swiglu_feed_forward;
+pub mod swiglu_feed_forward_swapped;
