@@ -28,7 +28,7 @@ const FRAC_2_SQRT_PI: f64 = core::f64::consts::FRAC_2_SQRT_PI;
 /// `2 t^2`), and `x^2` in `phi` is split exactly.
 ///
 /// The derivative has a zero near `x = -0.7518`; around it the f64 derivative is accurate
-/// to 1e-16 absolute rather than 2 ULP relative (the f32 one stays within 2 ULP).
+/// to 1e-16 absolute rather than 2 ULP relative (the f32 one stays within 1 ULP).
 ///
 /// ```
 /// use rectifiers_core::{Gelu, Rectifier};

@@ -8,8 +8,9 @@
 //! coefficients come from `tools/gelu_fit.py` (mpmath, 200 bits).
 //!
 //! The derivative `Phi + x phi` has a zero near `x = -0.75` and needs that precision
-//! ([`phi_pair`]); the forward `x Phi(x)` cancels nowhere, so [`phi_fast`] uses the series
-//! and the Mills ratio cut to `2^-38` (20 and 17 coefficients instead of 27 and 26).
+//! ([`phi_pair`]); the forward `x Phi(x)` cancels nowhere, so [`phi_fast`] takes one piece for
+//! every `x` to `2^-37`: `Phi(-a) = e^(-a^2/2) u G(u)` with `u = 1/(a + 5)` and `G` of degree 13,
+//! one polynomial per element where `phi_pair` evaluates two and selects.
 
 use crate::support::{math::FRAC_1_SQRT_2PI, vmath};
 
@@ -79,37 +80,28 @@ const MILLS: [f64; 26] = [
     0.2628936336749886,
 ];
 
-/// [`S_SERIES`] cut for the forward: its 20 lowest terms, the last `4^n / (2n+1)!!` is
-/// `8.6e-13`.
-const FAST_S_SERIES: [f64; 20] = {
-    let mut out = [0.0; 20];
-    let mut i = 0;
-    while i < 20 {
-        out[i] = S_SERIES[S_SERIES.len() - 20 + i];
-        i += 1;
-    }
-    out
-};
-/// The Mills ratio fitted for the forward: degree 16, absolute error `8.3e-14`, relative
-/// `1.3e-12` (same `u` as [`MILLS`]).
-const FAST_MILLS: [f64; 17] = [
-    -1.5962098683127164e-08,
-    2.859011706508402e-08,
-    5.0187663513314256e-08,
-    -2.1176922537492348e-07,
-    3.728554863453718e-07,
-    -3.6561567636402067e-07,
-    -8.615294946242798e-07,
-    6.005678337311934e-06,
-    -1.7350820705625572e-05,
-    2.269890718353423e-05,
-    5.3824173189470325e-05,
-    -0.0004425294989493174,
-    0.0013676276703323987,
-    -0.0005220234061950971,
-    -0.022483332607824126,
-    0.18049167876085653,
-    0.2628936336749886,
+/// The forward's one-piece `Phi(-a) = e^(-a^2/2) u G(u)` for `a` in `[0, 16]`, with
+/// `u = 1/(a + 5)` and `G` a polynomial in `(u - FAST_MILLS_C) * FAST_MILLS_INV_H`, highest
+/// degree first: degree 13, relative error `4.7e-12` (`G` is the Mills ratio over
+/// `sqrt(2 pi) u`, which stays within `[0.5, 2.5]` on the whole range).
+const FAST_MILLS_SHIFT: f64 = 5.0;
+const FAST_MILLS_C: f64 = 0.12380952380952381;
+const FAST_MILLS_INV_H: f64 = 13.125;
+const FAST_MILLS: [f64; 14] = [
+    -1.9469727085998113e-07,
+    -1.8978073081544965e-07,
+    3.3897835595836285e-06,
+    7.242667445378061e-06,
+    -4.27310901301975e-05,
+    -0.00022537113267587878,
+    4.8671134498294896e-05,
+    0.0046712446012671435,
+    0.026074841950385272,
+    0.08969299034763886,
+    0.2281242777306408,
+    0.4561340067904074,
+    0.7349967962251996,
+    0.9605150254673267,
 ];
 
 /// `(Phi(x), phi(x))` for `|x| <= 16` (and NaN); callers select their tails beyond.
@@ -127,18 +119,15 @@ pub(crate) fn phi_pair(x: f64) -> (f64, f64) {
     (if a <= 2.0 { near } else { far }, phi)
 }
 
-/// `Phi(x)` for `|x| <= 16` (and NaN) to about `1e-11` relative: [`phi_pair`] with the
-/// forward's shorter polynomials.
+/// `Phi(x)` for `|x| <= 16` (and NaN) to about `5e-12` relative, one polynomial for every `x`
+/// ([`FAST_MILLS`]): `Phi(-a) = e^(-a^2/2) u G(u)` and `Phi(a) = 1 - Phi(-a)`.
 #[inline(always)]
 pub(crate) fn phi_fast(x: f64) -> f64 {
     let a = x.abs();
-    let phi = vmath::exp(-0.5 * (a * a)) * FRAC_1_SQRT_2PI;
-    let s = vmath::poly(x * x, &FAST_S_SERIES);
-    let near = phi.mul_add(x * s, 0.5);
-    let u = (1.0 / a - MILLS_C) * MILLS_INV_H;
-    let q = phi * vmath::poly(u, &FAST_MILLS);
-    let far = if x < 0.0 { q } else { 1.0 - q };
-    if a <= 2.0 { near } else { far }
+    let u = 1.0 / (a + FAST_MILLS_SHIFT);
+    let g = vmath::poly((u - FAST_MILLS_C) * FAST_MILLS_INV_H, &FAST_MILLS);
+    let q = vmath::exp(-0.5 * (a * a)) * (u * g);
+    if x < 0.0 { q } else { 1.0 - q }
 }
 
 #[cfg(test)]
