@@ -21,7 +21,13 @@ use crate::{elementwise::Forward, gated::Gated, lse0_plus::Lse0Plus, prelu::PRel
 /// # Ok::<(), candle_core::Error>(())
 /// ```
 pub fn apply(xs: &Tensor, f: Elementwise) -> Result<Tensor> {
-    xs.apply_op1(Forward(f))
+    // Without a graph to record, skip `apply_op1`'s boxed copy of the op (two allocations,
+    // a measurable part of a small tensor's call).
+    if xs.track_op() {
+        xs.apply_op1(Forward(f))
+    } else {
+        xs.apply_op1_no_bwd(&Forward(f))
+    }
 }
 
 /// The function, or the error naming its invalid parameter.
@@ -168,7 +174,11 @@ pub fn squareplus(xs: &Tensor, b: f64) -> Result<Tensor> {
 /// # Ok::<(), candle_core::Error>(())
 /// ```
 pub fn gated(gate: &Tensor, up: &Tensor, f: Elementwise) -> Result<Tensor> {
-    gate.apply_op2(up, Gated(f))
+    if gate.track_op() || up.track_op() {
+        gate.apply_op2(up, Gated(f))
+    } else {
+        gate.apply_op2_no_bwd(up, &Gated(f))
+    }
 }
 
 /// The gated activation on one tensor whose last dim `2h` holds `[gate | up]`:

@@ -4,6 +4,7 @@
 use burn::backend::{Flex, flex::FlexTensor, tensor::FloatTensor};
 use burn::tensor::DType;
 use rectifiers_core::{Elementwise, kernel, prelu::inner_len};
+use std::ops::Range;
 
 use crate::RectifierBackend;
 
@@ -50,13 +51,32 @@ macro_rules! zeros {
     }};
 }
 
+/// A tensor whose elements are one contiguous row-major run, with where that run lies in its
+/// buffer, found once (each layout query walks the dims; at small sizes these walks were a
+/// third of our per-call overhead).
+struct Contiguous {
+    t: FlexTensor,
+    run: Range<usize>,
+}
+
 /// `x` itself if its elements are one contiguous row-major run, else a contiguous copy.
-fn contiguous(x: FlexTensor) -> FlexTensor {
-    if x.layout().contiguous_offsets().is_some() {
-        x
-    } else {
-        x.to_contiguous()
+fn contiguous(x: FlexTensor) -> Contiguous {
+    if let Some((start, end)) = x.layout().contiguous_offsets() {
+        return Contiguous {
+            t: x,
+            run: start..end,
+        };
     }
+    let t = x.to_contiguous();
+    let (start, end) = t.layout().contiguous_offsets().expect("a contiguous copy");
+    Contiguous { t, run: start..end }
+}
+
+/// The elements of a [`Contiguous`] as a slice of `$T` (its dtype's type).
+macro_rules! elems {
+    ($c:expr, $T:ty) => {
+        &$c.t.storage::<$T>()[$c.run.clone()]
+    };
 }
 
 #[track_caller]
@@ -66,15 +86,13 @@ fn same_dtype(what: &str, a: &FlexTensor, b: &FlexTensor) {
 
 fn forward(f: Elementwise, x: FlexTensor) -> FlexTensor {
     let mut x = contiguous(x);
-    let (start, end) = x.layout().contiguous_offsets().expect("contiguous");
-    per_flex_float!(f.name(), x.dtype(), T => {
-        if let Some(xy) = x.try_storage_mut::<T>() {
-            kernel::forward_in_place::<_, T>(&f, &mut xy[start..end]);
-            return x;
+    per_flex_float!(f.name(), x.t.dtype(), T => {
+        if let Some(xy) = x.t.try_storage_mut::<T>() {
+            kernel::forward_in_place::<_, T>(&f, &mut xy[x.run]);
+            return x.t;
         }
-        let mut y = zeros!(T, x.layout().shape().clone(), x.dtype());
-        let xs = x.as_slice::<T>().expect("contiguous");
-        kernel::forward::<_, T>(&f, xs, y.storage_mut::<T>());
+        let mut y = zeros!(T, x.t.layout().shape().clone(), x.t.dtype());
+        kernel::forward::<_, T>(&f, elems!(x, T), y.storage_mut::<T>());
         y
     })
 }
@@ -83,16 +101,14 @@ fn backward(f: Elementwise, x: FlexTensor, grad: FlexTensor) -> FlexTensor {
     same_dtype(f.name(), &x, &grad);
     let x = contiguous(x);
     let mut grad = contiguous(grad);
-    let (start, end) = grad.layout().contiguous_offsets().expect("contiguous");
-    per_flex_float!(f.name(), x.dtype(), T => {
-        let xs = x.as_slice::<T>().expect("contiguous");
-        if let Some(g) = grad.try_storage_mut::<T>() {
-            kernel::backward_in_place::<_, T>(&f, xs, &mut g[start..end]);
-            return grad;
+    per_flex_float!(f.name(), x.t.dtype(), T => {
+        let xs = elems!(x, T);
+        if let Some(g) = grad.t.try_storage_mut::<T>() {
+            kernel::backward_in_place::<_, T>(&f, xs, &mut g[grad.run]);
+            return grad.t;
         }
-        let mut dx = zeros!(T, x.layout().shape().clone(), x.dtype());
-        let dy = grad.as_slice::<T>().expect("contiguous");
-        kernel::backward::<_, T>(&f, xs, dy, dx.storage_mut::<T>());
+        let mut dx = zeros!(T, x.t.layout().shape().clone(), x.t.dtype());
+        kernel::backward::<_, T>(&f, xs, elems!(grad, T), dx.storage_mut::<T>());
         dx
     })
 }
@@ -107,10 +123,9 @@ fn gated(f: Elementwise, gate: FlexTensor, up: FlexTensor) -> FlexTensor {
     same_dtype("gated", &gate, &up);
     same_shape("gated", &gate, &up);
     let (gate, up) = (contiguous(gate), contiguous(up));
-    per_flex_float!("gated", gate.dtype(), T => {
-        let mut y = zeros!(T, gate.layout().shape().clone(), gate.dtype());
-        let (g, u) = (gate.as_slice::<T>().unwrap(), up.as_slice::<T>().unwrap());
-        kernel::gated_forward::<_, T>(&f, g, u, y.storage_mut::<T>());
+    per_flex_float!("gated", gate.t.dtype(), T => {
+        let mut y = zeros!(T, gate.t.layout().shape().clone(), gate.t.dtype());
+        kernel::gated_forward::<_, T>(&f, elems!(gate, T), elems!(up, T), y.storage_mut::<T>());
         y
     })
 }
@@ -126,17 +141,15 @@ fn gated_backward(
     same_shape("gated", &gate, &up);
     same_shape("gated", &gate, &grad);
     let (gate, up, grad) = (contiguous(gate), contiguous(up), contiguous(grad));
-    per_flex_float!("gated", gate.dtype(), T => {
-        let shape = gate.layout().shape().clone();
-        let mut d_gate = zeros!(T, shape.clone(), gate.dtype());
-        let mut d_up = zeros!(T, shape, gate.dtype());
-        let (g, u) = (gate.as_slice::<T>().unwrap(), up.as_slice::<T>().unwrap());
-        let dy = grad.as_slice::<T>().unwrap();
+    per_flex_float!("gated", gate.t.dtype(), T => {
+        let shape = gate.t.layout().shape().clone();
+        let mut d_gate = zeros!(T, shape.clone(), gate.t.dtype());
+        let mut d_up = zeros!(T, shape, gate.t.dtype());
         kernel::gated_backward::<_, T>(
             &f,
-            g,
-            u,
-            dy,
+            elems!(gate, T),
+            elems!(up, T),
+            elems!(grad, T),
             d_gate.storage_mut::<T>(),
             d_up.storage_mut::<T>(),
         );
@@ -147,11 +160,10 @@ fn gated_backward(
 fn prelu(x: FlexTensor, alpha: FlexTensor) -> FlexTensor {
     same_dtype("prelu", &x, &alpha);
     let (x, alpha) = (contiguous(x), contiguous(alpha));
-    let inner = inner_len(x.layout().shape());
-    per_flex_float!("prelu", x.dtype(), T => {
-        let mut y = zeros!(T, x.layout().shape().clone(), x.dtype());
-        let (xs, a) = (x.as_slice::<T>().unwrap(), alpha.as_slice::<T>().unwrap());
-        kernel::prelu_forward::<T>(xs, a, inner, y.storage_mut::<T>());
+    let inner = inner_len(x.t.layout().shape());
+    per_flex_float!("prelu", x.t.dtype(), T => {
+        let mut y = zeros!(T, x.t.layout().shape().clone(), x.t.dtype());
+        kernel::prelu_forward::<T>(elems!(x, T), elems!(alpha, T), inner, y.storage_mut::<T>());
         y
     })
 }
@@ -160,16 +172,14 @@ fn prelu_backward(x: FlexTensor, alpha: FlexTensor, grad: FlexTensor) -> (FlexTe
     same_dtype("prelu", &x, &alpha);
     same_dtype("prelu", &x, &grad);
     let (x, alpha, grad) = (contiguous(x), contiguous(alpha), contiguous(grad));
-    let inner = inner_len(x.layout().shape());
-    per_flex_float!("prelu", x.dtype(), T => {
-        let mut dx = zeros!(T, x.layout().shape().clone(), x.dtype());
-        let mut da = zeros!(T, alpha.layout().shape().clone(), x.dtype());
-        let (xs, a) = (x.as_slice::<T>().unwrap(), alpha.as_slice::<T>().unwrap());
-        let dy = grad.as_slice::<T>().unwrap();
+    let inner = inner_len(x.t.layout().shape());
+    per_flex_float!("prelu", x.t.dtype(), T => {
+        let mut dx = zeros!(T, x.t.layout().shape().clone(), x.t.dtype());
+        let mut da = zeros!(T, alpha.t.layout().shape().clone(), x.t.dtype());
         kernel::prelu_backward::<T>(
-            xs,
-            a,
-            dy,
+            elems!(x, T),
+            elems!(alpha, T),
+            elems!(grad, T),
             inner,
             dx.storage_mut::<T>(),
             da.storage_mut::<T>(),
