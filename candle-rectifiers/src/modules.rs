@@ -358,6 +358,44 @@ impl Activation {
         }
     }
 
+    /// The elementwise function of the family this activation runs fused, with its parameter
+    /// checked, for the functional ops ([`apply`](crate::apply), [`gated`](crate::gated)):
+    /// `Ok(None)` for the activations that are not one (candle-nn's `sigmoid`, `relu2`, `relu6`,
+    /// `hard_sigmoid`, `hard_swish`, LSE0+ over a dim, and the gated forms, whose gate function
+    /// is [`gate_function`](Self::gate_function)).
+    ///
+    /// ```
+    /// use candle_rectifiers::{Elementwise, modules::Activation};
+    /// let silu: Elementwise = "silu".parse().unwrap();
+    /// assert_eq!(Activation::Swish.elementwise()?, Some(silu)); // Hugging Face's names too
+    /// assert_eq!(Activation::Sigmoid.elementwise()?, None);
+    /// assert!(Activation::Squareplus(-1.0).elementwise().is_err()); // b < 0
+    /// # Ok::<(), candle_core::Error>(())
+    /// ```
+    pub fn elementwise(self) -> Result<Option<Elementwise>> {
+        Ok(match self.runs()? {
+            Runs::Elementwise(f) => Some(f),
+            _ => None,
+        })
+    }
+
+    /// The function a gated activation applies to its gate (the inverse of
+    /// [`gated`](Self::gated)); `Ok(None)` for the activations that are not gated.
+    ///
+    /// ```
+    /// use candle_rectifiers::{Elementwise, modules::Activation};
+    /// let gelu: Elementwise = "gelu".parse().unwrap();
+    /// assert_eq!(Activation::Geglu.gate_function()?, Some(gelu));
+    /// assert_eq!(Activation::Gelu.gate_function()?, None);
+    /// # Ok::<(), candle_core::Error>(())
+    /// ```
+    pub fn gate_function(self) -> Result<Option<Elementwise>> {
+        Ok(match self.runs()? {
+            Runs::Gated(f) => Some(f),
+            _ => None,
+        })
+    }
+
     /// The function of the family this activation runs (fused), or the op that runs it.
     fn runs(self) -> Result<Runs> {
         use ElementwiseKind as K;

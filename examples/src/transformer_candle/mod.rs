@@ -32,8 +32,8 @@ use std::path::Path;
 
 use candle_core::{DType, Device, Error, Result};
 use candle_nn::VarBuilder;
+use candle_rectifiers::Elementwise;
 use candle_rectifiers::modules::Activation;
-use candle_rectifiers::{Elementwise, ElementwiseKind};
 
 /// The safetensors file at `path`, memory-mapped, its tensors converted to `dtype` on load.
 pub fn load(path: &Path, dtype: DType) -> Result<VarBuilder<'static>> {
@@ -46,28 +46,10 @@ pub fn load(path: &Path, dtype: DType) -> Result<VarBuilder<'static>> {
 /// The function of the family that `act` runs, for [`candle_rectifiers::gated`]; an error for
 /// the ones that are not such a function (`sigmoid`, `relu2`, ... run candle-nn's op;
 /// `lse0_plus`; the gated forms).
-///
-/// candle-rectifiers' `Activation` has this map, private (`Activation::runs`): it is copied here
-/// until it is public.
 pub fn elementwise(act: Activation) -> Result<Elementwise> {
-    use {Activation as A, ElementwiseKind as K};
-    // The parameterless kinds ignore the 0.
-    let (kind, p) = match act {
-        A::Gelu => (K::Gelu, 0.0),
-        A::NewGelu | A::GeluPytorchTanh => (K::GeluTanh, 0.0),
-        A::Relu => (K::Relu, 0.0),
-        A::Silu | A::Swish => (K::Silu, 0.0),
-        A::Mish => (K::Mish, 0.0),
-        A::Elu(alpha) => (K::Elu, alpha),
-        A::LeakyRelu(slope) => (K::LeakyRelu, slope),
-        A::Squareplus(b) => (K::Squareplus, b),
-        A::SRelu(a) => (K::SRelu, a),
-        A::Softplus(k) => (K::Softplus, k),
-        A::SoftplusApprox => (K::SoftplusApprox, 0.0),
-        _ => {
-            let e = format!("{act:?} is not an elementwise function of the family: no fused form");
-            return Err(Error::Msg(e));
-        }
-    };
-    kind.with_param(p).map_err(Error::wrap)
+    act.elementwise()?.ok_or_else(|| {
+        Error::Msg(format!(
+            "{act:?} is not an elementwise function of the family: no fused form"
+        ))
+    })
 }
