@@ -45,7 +45,7 @@ fn gated_fwd<F: Float, C: Float, N: Size>(
 
 /// `d_gate = dy up f'(gate)` and `d_up = dy f(gate)`, evaluated in `C`.
 #[cube(launch_unchecked, address_type = "dynamic")]
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments, clippy::clone_on_copy)]
 fn gated_bwd<F: Float, C: Float, N: Size>(
     gate: LinearView<'_, Vector<F, N>>,
     up: LinearView<'_, Vector<F, N>>,
@@ -67,6 +67,7 @@ fn gated_bwd<F: Float, C: Float, N: Size>(
     let u = Vector::<C, N>::cast_from(up.read(ABSOLUTE_POS));
     let dy = Vector::<C, N>::cast_from(dy.read(ABSOLUTE_POS));
     let s = scalars_in::<C>(p, k, l_hi, l_lo);
+    // `clone`: in the expanded kernel `s` is a `ScalarsExpand`, which is not `Copy`.
     let a = forward::<C, N>(g, s.clone(), kind, wide);
     let d = derivative::<C, N>(g, s, kind, wide);
     // In the core's order, `(dy up) f'`, so the special values (an infinite `up` where f' is
