@@ -19,12 +19,21 @@ pub(crate) fn has_kernels(tensor: &DispatchTensor) -> bool {
     kind_has_kernels(&tensor.kind, true)
 }
 
+/// Whether the environment variable `RECTIFIERS_FLEX_FALLBACK=1` sends Flex tensors to the
+/// composed fallback, as if the `flex` feature were off (read once per process). For tests and
+/// comparisons: CI runs the fallback's checks this way, without a second build of Burn.
+#[cfg(feature = "flex")]
+fn flex_fallback_forced() -> bool {
+    static FORCED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *FORCED.get_or_init(|| std::env::var_os("RECTIFIERS_FLEX_FALLBACK").is_some_and(|v| v == "1"))
+}
+
 fn kind_has_kernels(kind: &DispatchTensorKind, outer: bool) -> bool {
     match kind {
         #[cfg(feature = "ndarray")]
         DispatchTensorKind::NdArray(_) => true,
         #[cfg(feature = "flex")]
-        DispatchTensorKind::Flex(_) => true,
+        DispatchTensorKind::Flex(_) => !flex_fallback_forced(),
         #[cfg(feature = "cube")]
         DispatchTensorKind::Cube(_) => true,
         // One level of Autodiff around a backend with kernels (the routing has no nested arm).
@@ -68,7 +77,8 @@ fn tracked<const D: usize>(_: &Tensor<D>) -> bool {
 }
 
 /// Whether `x`'s backend runs this crate's kernels: NdArray, Flex and the cubecl devices (and
-/// `Autodiff` around them) when their features are on. On any other backend the functions run
+/// `Autodiff` around them) when their features are on (and, for Flex, unless the environment
+/// variable `RECTIFIERS_FLEX_FALLBACK=1` asks for the fallback: for tests and comparisons). On any other backend the functions run
 /// the composed fallback: the same functions from Burn's own operations, within the ULP budgets
 /// of [`accuracy`](crate::accuracy), the gradient `f'(x) dy` of the fused path.
 ///

@@ -215,15 +215,17 @@ fn stable_composition_on_flex() {
 }
 
 /// The public functions on Flex through `Autodiff`: the core's kernels with the `flex` feature,
-/// the composed fallback without it (CI runs both, see `.ci/run`).
+/// the composed fallback without it or with `RECTIFIERS_FLEX_FALLBACK=1` (CI runs both, see
+/// `.ci/run`).
 fn public_api_on_flex(f: &Elementwise, xs: &[f32]) -> (Vec<f32>, Vec<f32>) {
     let device = Device::from(burn::backend::FlexDevice).autodiff();
     let x = tensor(xs, &device).require_grad();
-    assert_eq!(burn_rectifiers::runs_kernels(&x), cfg!(feature = "flex"));
+    let kernels = burn_rectifiers::runs_kernels(&x);
+    assert_eq!(kernels, common::flex_has_kernels());
     let y = apply(x.clone(), *f);
     let grads = y.clone().sum().backward();
     let mut d = values(x.grad(&grads).unwrap());
-    if !cfg!(feature = "flex") {
+    if !kernels {
         // The fallback's gradient at an infinite input is 0 (documented in its `route.rs`);
         // it is checked here and the core's value put in its place for the measurement.
         for (d, &x) in d.iter_mut().zip(xs) {
@@ -238,7 +240,7 @@ fn public_api_on_flex(f: &Elementwise, xs: &[f32]) -> (Vec<f32>, Vec<f32>) {
 
 #[test]
 fn public_api_on_flex_with_or_without_its_kernels() {
-    let name = if cfg!(feature = "flex") {
+    let name = if common::flex_has_kernels() {
         "kernels/flex"
     } else {
         "fallback/flex"

@@ -14,6 +14,13 @@ pub struct Backend {
     pub exact: bool,
 }
 
+/// Whether the public functions run this crate's kernels on Flex (the `flex` feature on and
+/// `RECTIFIERS_FLEX_FALLBACK` not `1`), else the composed fallback.
+pub fn flex_has_kernels() -> bool {
+    let probe = Tensor::<1>::zeros([1], &Device::from(burn::backend::FlexDevice));
+    burn_rectifiers::runs_kernels(&probe)
+}
+
 /// NdArray when its feature is on, Flex always, wgpu and CUDA when their features are on. Without a wgpu adapter (a
 /// CUDA GPU) those checks are skipped with a printed reason, unless `RECTIFIERS_REQUIRE_WGPU=1`
 /// (set in CI) or `RECTIFIERS_REQUIRE_CUDA=1`.
@@ -27,16 +34,13 @@ pub fn backends() -> Vec<Backend> {
         exact: true,
     });
     // Burn's Flex is always on in the tests (a dev-dependency feature): with this crate's
-    // `flex` feature it runs the core's kernels, without it the composed fallback (`.ci/run`
-    // runs both).
+    // `flex` feature it runs the core's kernels, without it (or with
+    // `RECTIFIERS_FLEX_FALLBACK=1`) the composed fallback (`.ci/run` runs both).
+    let kernels = flex_has_kernels();
     all.push(Backend {
-        name: if cfg!(feature = "flex") {
-            "flex"
-        } else {
-            "flex (fallback)"
-        },
+        name: if kernels { "flex" } else { "flex (fallback)" },
         device: Device::from(burn::backend::FlexDevice),
-        exact: cfg!(feature = "flex"),
+        exact: kernels,
     });
     #[cfg(feature = "wgpu")]
     {
