@@ -77,10 +77,11 @@ fn tracked<const D: usize>(_: &Tensor<D>) -> bool {
 }
 
 /// Whether `x`'s backend runs this crate's kernels: NdArray, Flex and the cubecl devices (and
-/// `Autodiff` around them) when their features are on (and, for Flex, unless the environment
-/// variable `RECTIFIERS_FLEX_FALLBACK=1` asks for the fallback: for tests and comparisons). On any other backend the functions run
+/// `Autodiff` around them) when their features are on. On any other backend the functions run
 /// the composed fallback: the same functions from Burn's own operations, within the ULP budgets
-/// of [`accuracy`](crate::accuracy), the gradient `f'(x) dy` of the fused path.
+/// of [`accuracy`](crate::accuracy), the gradient `f'(x) dy` of the fused path. Flex takes the
+/// fallback too when the environment variable `RECTIFIERS_FLEX_FALLBACK` is `1` (read once per
+/// process; for tests and comparisons).
 ///
 /// ```
 /// use burn::tensor::{Device, Tensor};
