@@ -747,3 +747,16 @@ __device__ __forceinline__ T squareplus_grad(T x, const Param<T> &p) {
     const T r = b / (T(2) * pr.hi);
     return r - r * (pr.lo / pr.hi);
 }
+
+// The op type of a function, as the kernels take it (`Op::fwd`, `Op::grad`): `OP##_op`.
+#define RECT_OP(OP)                                                                          \
+    struct OP##_op {                                                                         \
+        template<typename C>                                                                 \
+        static __device__ __forceinline__ C fwd(C x, const Param<C> &p) {                    \
+            return OP##_fwd(x, p);                                                           \
+        }                                                                                    \
+        template<typename C>                                                                 \
+        static __device__ __forceinline__ C grad(C x, const Param<C> &p) {                   \
+            return OP##_grad(x, p);                                                          \
+        }                                                                                    \
+    };

@@ -9,7 +9,8 @@
 // f'(gate) there before one rounding to float.
 #pragma once
 
-#include "utils.cuh"
+#include "dtype.cuh"
+#include "indexing.cuh"
 #include "functions.cuh"
 
 __device__ __forceinline__ float gated_d_gate(float dy, float up, float grad) {

@@ -120,18 +120,6 @@ __device__ __forceinline__ void unary_bwd_body(
     }
 }
 
-#define RECT_OP(OP)                                                                          \
-    struct OP##_op {                                                                         \
-        template<typename C>                                                                 \
-        static __device__ __forceinline__ C fwd(C x, const Param<C> &p) {                    \
-            return OP##_fwd(x, p);                                                           \
-        }                                                                                    \
-        template<typename C>                                                                 \
-        static __device__ __forceinline__ C grad(C x, const Param<C> &p) {                   \
-            return OP##_grad(x, p);                                                          \
-        }                                                                                    \
-    };
-
 #define RECT_UNARY(OP, TYPENAME, DTYPE)                                                      \
     extern "C" __global__ void u##OP##_##DTYPE(                                              \
         const size_t numel,                                                                  \

@@ -327,7 +327,7 @@ fn kernel_reductions_match_core() {
     let dir = TempDir::new("kernel-reductions");
     let exe = dir.0.join("harness");
     let start = Instant::now();
-    compile(&cxx, &here.join("harness.cpp"), &exe);
+    compile(&cxx, &here.join("harness.cpp"), &exe, &[]);
     let compiled = start.elapsed();
 
     let mut child = Command::new(&exe)

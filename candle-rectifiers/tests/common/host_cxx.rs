@@ -65,16 +65,18 @@ pub fn cxx_or_skip(test: &str) -> Option<OsString> {
 }
 
 /// Compiles `src` to `exe` with `-ffp-contract=off`, as `build.rs` passes `-fmad=false` to
-/// nvcc: on both sides only the explicit `fma` calls fuse.
-pub fn compile(cxx: &OsString, src: &Path, exe: &Path) {
+/// nvcc: on both sides only the explicit `fma` calls fuse. `include` directories come first on
+/// the `#include <...>` path (host stand-ins for CUDA headers).
+pub fn compile(cxx: &OsString, src: &Path, exe: &Path, include: &[&Path]) {
     let out = Command::new(cxx)
         .args([
             "-O2",
             "-std=c++17",
             "-ffp-contract=off",
             "-Wno-unknown-pragmas",
-            "-o",
         ])
+        .args(include.iter().map(|dir| format!("-I{}", dir.display())))
+        .arg("-o")
         .arg(exe)
         .arg(src)
         .output()
