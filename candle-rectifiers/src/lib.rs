@@ -148,6 +148,7 @@ mod cuda;
 pub mod diagnostics;
 mod elementwise;
 mod gated;
+mod gated_split;
 mod in_place;
 mod launch;
 mod lse0_plus;

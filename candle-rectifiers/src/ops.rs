@@ -7,6 +7,7 @@ use rectifiers_core::{
     Squareplus,
 };
 
+use crate::gated_split::GatedSplit;
 use crate::storage::device_contiguous;
 use crate::{elementwise::Forward, gated::Gated, lse0_plus::Lse0Plus, prelu::PRelu};
 
@@ -209,7 +210,16 @@ pub fn gated_split(xs: &Tensor, f: Elementwise) -> Result<Tensor> {
         }
         .bt());
     }
-    // Views: the CPU op gathers each half, the CUDA kernels index them in place.
+    if xs.device().is_cpu() {
+        // One op on xs: each row's halves read in place, the gradient of xs written whole.
+        let op = GatedSplit(f);
+        return if xs.track_op() {
+            xs.apply_op1(op)
+        } else {
+            xs.apply_op1_no_bwd(&op)
+        };
+    }
+    // Views of the halves, which the CUDA kernels index in place.
     gated(
         &xs.narrow(last, 0, n / 2)?,
         &xs.narrow(last, n / 2, n / 2)?,

@@ -398,6 +398,39 @@ fn split_form(dev: &Device) -> Result<()> {
             )?;
         }
     }
+    // Strided xs (a transposed view), one row, and rows long enough for several parallel tasks:
+    // the same as `gated` on the halves, forward and the gradient of xs.
+    let wide = tensor(&inputs(2 * 40 * 3), DType::F32, dev)?.reshape((80, 3))?;
+    let long = tensor(&inputs(2 * 3000 * 7), DType::F32, dev)?.reshape((3000, 14))?;
+    let row = tensor(&inputs(2 * 40000), DType::F32, dev)?.reshape((1, 80000))?;
+    for (xs, what) in [
+        (wide.t()?, "transposed"),
+        (long, "3000 rows"),
+        (row, "one long row"),
+    ] {
+        let h = xs.dim(D::Minus1)? / 2;
+        let (gate, up) = (xs.narrow(D::Minus1, 0, h)?, xs.narrow(D::Minus1, h, h)?);
+        let dy =
+            tensor(&moderate(gate.elem_count(), 3.0), DType::F32, dev)?.reshape(gate.shape())?;
+        for f in functions() {
+            let what = format!("{f} split, {what}");
+            assert_same(&cr::gated_split(&xs, f)?, &cr::gated(&gate, &up, f)?, &what)?;
+            let xv = Var::from_tensor(&xs)?;
+            let grads = (cr::gated_split(xv.as_tensor(), f)? * &dy)?
+                .sum_all()?
+                .backward()?;
+            let (dg, du) = var_grads(|g, u| cr::gated(g, u, f), &gate, &up, &dy)?;
+            let want = Tensor::cat(&[&dg, &du], D::Minus1)?;
+            let dxs = grads.get(&xv).expect("d_xs");
+            assert_close(
+                dxs,
+                &want,
+                0.0,
+                min_normal(DType::F32),
+                &format!("{what} d_xs"),
+            )?;
+        }
+    }
     // candle-nn's swiglu: silu(first half) * second half, its silu x / (1 + e^-x).
     let xs = tensor(&moderate(2 * 64, 6.0), DType::F32, dev)?.reshape((2, 64))?;
     assert_close(
