@@ -186,6 +186,10 @@ pub fn gated(gate: &Tensor, up: &Tensor, f: Elementwise) -> Result<Tensor> {
 /// `f(xs[.., :h]) * xs[.., h:]`, of last dim `h`. The first half is activated, as in candle-nn's
 /// `ops::swiglu`; an odd last dim is `ShapeMismatchSplit` naming it. See [`gated`].
 ///
+/// On the CPU it is one op on `xs`: each row's halves are read where they lie, and the backward
+/// writes the gradient of `xs`, `[d_gate | d_up]` per row, in one pass, saving only `xs`. On
+/// CUDA the two halves' views go to [`gated`], whose kernels index them in place.
+///
 /// PyTorch's `F.glu(x)` is `x[.., :h] * sigmoid(x[.., h:])`: its gate is the **second** half.
 /// For weights laid out that way, swap the halves:
 /// `gated(&xs.narrow(D::Minus1, h, h)?, &xs.narrow(D::Minus1, 0, h)?, f)`.

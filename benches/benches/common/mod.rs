@@ -8,6 +8,9 @@
 //! measured call, timed with `iter_custom` around the op and its device sync; inputs are
 //! prepared and outputs dropped outside the clock.
 
+// Each bench file uses part of this module.
+#![allow(dead_code)]
+
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
@@ -34,8 +37,13 @@ pub fn config() -> Criterion {
 /// Benchmarks every variant of each of `functions`, f32, at [`SIZES`], forward and forward +
 /// backward (the layer step is the CLI's: `--pass layer`).
 pub fn bench_functions(c: &mut Criterion, functions: &[Function]) {
+    bench_functions_at(c, functions, &SIZES);
+}
+
+/// [`bench_functions`] at `sizes` (multiples of the CLI's row length, 64).
+pub fn bench_functions_at(c: &mut Criterion, functions: &[Function], sizes: &[usize]) {
     for &function in functions {
-        for &size in &SIZES {
+        for &size in sizes {
             let mut group = c.benchmark_group(format!("{function}/{}", format_size(size)));
             for backend in backends() {
                 for pass in [Pass::Fwd, Pass::FwdBwd] {
