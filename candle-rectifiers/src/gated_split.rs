@@ -31,6 +31,15 @@ fn half(layout: &Layout) -> usize {
     layout.dims().last().map_or(0, |&n| n / 2)
 }
 
+/// The dims of the result: `dims` with the last one halved.
+fn halved(dims: &[usize]) -> Shape {
+    let mut dims = dims.to_vec();
+    if let Some(last) = dims.last_mut() {
+        *last /= 2;
+    }
+    Shape::from(dims)
+}
+
 /// Rows of `h` outputs per task, at least one.
 fn rows_per_task(h: usize) -> usize {
     (TASK / h.max(1)).max(1)
@@ -68,11 +77,7 @@ impl CustomOp1 for GatedSplit {
 
     fn cpu_fwd(&self, xs: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
         let y = map1(self.name(), xs, layout, self)?;
-        let mut dims = layout.dims().to_vec();
-        if let Some(last) = dims.last_mut() {
-            *last /= 2;
-        }
-        Ok((y, Shape::from(dims)))
+        Ok((y, halved(layout.dims())))
     }
 
     fn bwd(&self, xs: &Tensor, _y: &Tensor, dy: &Tensor) -> Result<Option<Tensor>> {
@@ -126,12 +131,9 @@ impl CustomOp2 for GatedSplitBackward {
         dy: &CpuStorage,
         ldy: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
-        let mut want = lx.dims().to_vec();
-        if let Some(last) = want.last_mut() {
-            *last /= 2;
-        }
-        if ldy.dims() != want.as_slice() {
-            return Err(shape_mismatch(&Shape::from(want), ldy.shape(), self.name()));
+        let want = halved(lx.dims());
+        if ldy.shape() != &want {
+            return Err(shape_mismatch(&want, ldy.shape(), self.name()));
         }
         let dxs = map2(self.name(), xs, lx, dy, ldy, self)?;
         Ok((dxs, lx.shape().clone()))
