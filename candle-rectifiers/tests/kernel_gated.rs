@@ -45,7 +45,7 @@ use std::process::{Command, Stdio};
 use std::str::FromStr;
 use std::time::Instant;
 
-use common::host_cxx::{TempDir, compile, cxx_or_skip};
+use common::host_cxx::{TempDir, compile, cxx_or_skip, ulp32, ulp64};
 use rectifiers_core::{Elementwise, ElementwiseKind, Float, Rectifier, bf16, f16};
 
 /// A "function" whose value and derivative are given: the kernel formulas' `f(gate)` and
@@ -132,56 +132,64 @@ fn function(op_param: &str) -> Elementwise {
     }
 }
 
-/// How a dtype orders its values and where its normal range starts.
+/// A dtype's ULP distance and where its normal range starts.
 struct Dtype {
-    /// The position of a value (held in the dtype) among the dtype's values.
-    ordinal: fn(f64) -> u64,
+    /// Distance in ULP between two values held in the dtype (0 between NaNs).
+    ulps: fn(f64, f64) -> f64,
     min_normal: f64,
     /// The compute type's (f32 for f16 and bf16).
     compute_min_normal: f64,
 }
 
-/// Sign-magnitude bits of width `w` to their position in an unsigned order.
-fn ord_bits(b: u64, w: u32) -> u64 {
-    let sign = 1u64 << (w - 1);
-    if b & sign != 0 {
-        (sign - 1) - (b & !sign)
-    } else {
-        sign + b
+/// [`ulp32`] for the 16-bit types, through their bits.
+fn ulp16(a: u16, b: u16, a_nan: bool, b_nan: bool) -> f64 {
+    let ord = |b: u16| -> i32 {
+        let m = (b & 0x7fff) as i32;
+        if b & 0x8000 != 0 { -m } else { m }
+    };
+    match (a_nan, b_nan) {
+        (true, true) => 0.0,
+        (false, false) => ord(a).abs_diff(ord(b)) as f64,
+        _ => f64::INFINITY,
     }
 }
 
 const F32: Dtype = Dtype {
-    ordinal: |v| ord_bits((v as f32).to_bits() as u64, 32),
+    ulps: |a, b| ulp32(a as f32, b as f32),
     min_normal: f32::MIN_POSITIVE as f64,
     compute_min_normal: f32::MIN_POSITIVE as f64,
 };
 const F64: Dtype = Dtype {
-    ordinal: |v| ord_bits(v.to_bits(), 64),
+    ulps: ulp64,
     min_normal: f64::MIN_POSITIVE,
     compute_min_normal: f64::MIN_POSITIVE,
 };
 const F16: Dtype = Dtype {
-    ordinal: |v| ord_bits(f16::from_f64(v).to_bits() as u64, 16),
+    ulps: |a, b| {
+        ulp16(
+            f16::from_f64(a).to_bits(),
+            f16::from_f64(b).to_bits(),
+            a.is_nan(),
+            b.is_nan(),
+        )
+    },
     min_normal: 6.103_515_625e-5,
     compute_min_normal: f32::MIN_POSITIVE as f64,
 };
 const BF16: Dtype = Dtype {
-    ordinal: |v| ord_bits(bf16::from_f64(v).to_bits() as u64, 16),
+    ulps: |a, b| {
+        ulp16(
+            bf16::from_f64(a).to_bits(),
+            bf16::from_f64(b).to_bits(),
+            a.is_nan(),
+            b.is_nan(),
+        )
+    },
     min_normal: f32::MIN_POSITIVE as f64,
     compute_min_normal: f32::MIN_POSITIVE as f64,
 };
 
 impl Dtype {
-    /// Distance in ULP between two values of the dtype (0 between NaNs).
-    fn ulps(&self, a: f64, b: f64) -> f64 {
-        match (a.is_nan(), b.is_nan()) {
-            (true, true) => 0.0,
-            (false, false) => (self.ordinal)(a).abs_diff((self.ordinal)(b)) as f64,
-            _ => f64::INFINITY,
-        }
-    }
-
     fn tiny(&self, v: f64) -> bool {
         v != 0.0 && v.abs() < self.min_normal
     }
@@ -245,7 +253,7 @@ fn check<T: Float>(block: &Block, f: &Elementwise, dt: &Dtype, failures: &mut St
             if dt.tiny(core[k]) || factor_tiny[k] {
                 continue;
             }
-            let dist = dt.ulps(got[k], core[k]);
+            let dist = (dt.ulps)(got[k], core[k]);
             if dist > worst.ulp[k] {
                 worst.ulp[k] = dist;
                 worst.gate[k] = gate;
@@ -320,12 +328,12 @@ fn gated_kernels_match_core() {
     assert!(status.success(), "the harness failed: {status}");
 
     println!(
-        "distance from the core's gated results, ULP of the dtype (normal range), y / d_gate / d_up:"
+        "distance from the core's gated results, ULP of the dtype (normal range), y / d_gate / d_up, and the gate of each worst:"
     );
     for ((case, dtype), w) in &table {
         println!(
-            "{case:>20} {dtype:>4}: {:>4} / {:>4} / {:>4}",
-            w.ulp[0], w.ulp[1], w.ulp[2]
+            "{case:>20} {dtype:>4}: {:>4} / {:>4} / {:>4}   (at gate {:e} / {:e} / {:e})",
+            w.ulp[0], w.ulp[1], w.ulp[2], w.gate[0], w.gate[1], w.gate[2]
         );
     }
     println!(
